@@ -1,0 +1,1 @@
+"""Models the course builds and trains: each module holds one architecture."""
