@@ -1,9 +1,10 @@
 """The Python documentation that ships with CPython, as a small English text corpus.
 
 ``pydoc_data.topics`` holds the language reference's topics (about 465k characters) in every
-Python install, so a lesson can train a language model offline. The split is by topic, not by
-character, so no paragraph is shared between train and validation, and it depends only on the
-topic names (a hash), so it is the same on every machine and Python version that has the topic.
+Python install, so a lesson can train a language model offline. Some topics repeat paragraphs
+of others, so the corpus keeps each paragraph once and splits by paragraph: a paragraph's split
+depends only on a hash of its text, so no text is shared between train and validation and the
+split is the same on every machine.
 """
 
 from __future__ import annotations
@@ -20,24 +21,36 @@ def topic_texts() -> dict[str, str]:
     return {name: topics[name] for name in sorted(topics)}
 
 
-def _bucket(name: str) -> float:
-    digest = hashlib.sha256(name.encode("utf-8")).digest()
+def paragraphs() -> list[str]:
+    """The corpus's distinct paragraphs in reading order (topics sorted by name, duplicates dropped)."""
+    seen: set[str] = set()
+    result = []
+    for text in topic_texts().values():
+        for paragraph in text.split("\n\n"):
+            paragraph = paragraph.strip("\n")
+            if paragraph.strip() and paragraph not in seen:
+                seen.add(paragraph)
+                result.append(paragraph)
+    return result
+
+
+def _bucket(text: str) -> float:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
     return int.from_bytes(digest[:8], "big") / 2**64
 
 
 def load_python_docs(split: str = "train", val_fraction: float = 0.1) -> str:
-    """The corpus text for ``split``: topics joined by blank lines, in sorted topic order.
+    """The corpus text for ``split``, paragraphs joined by blank lines.
 
-    A topic goes to validation when its name hashes below ``val_fraction``.
+    A paragraph goes to validation when its hash falls below ``val_fraction``, so about that
+    fraction of the text is held out.
     """
     if split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
-    if not isinstance(val_fraction, (int, float)) or not 0.0 < val_fraction < 1.0:
+    if isinstance(val_fraction, bool) or not isinstance(val_fraction, (int, float)) or not 0.0 < val_fraction < 1.0:
         raise ValueError(f"val_fraction must be a number strictly between 0 and 1, got {val_fraction!r}")
-    texts = topic_texts()
-    if split == "all":
-        chosen = list(texts)
-    else:
+    chosen = paragraphs()
+    if split != "all":
         want_val = split == "validation"
-        chosen = [name for name in texts if (_bucket(name) < val_fraction) == want_val]
-    return "\n\n".join(texts[name].strip() for name in chosen)
+        chosen = [p for p in chosen if (_bucket(p) < val_fraction) == want_val]
+    return "\n\n".join(chosen)

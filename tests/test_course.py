@@ -1,0 +1,123 @@
+"""The catalogue: lesson headers, the Colab setup cell, the README's table and links, the CI hook."""
+
+import re
+import shlex
+from pathlib import Path
+
+import jupytext
+import pytest
+
+from lib.course import (
+    BRANCH,
+    REPOSITORY,
+    ROOT,
+    binder_url,
+    colab_setup_cell,
+    colab_url,
+    lesson_sources,
+    lessons,
+    read_lesson,
+    readme_table,
+)
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("source", lesson_sources(), ids=lambda p: p.stem)
+def test_lesson_starts_with_header_and_colab_cell(source):
+    lesson = read_lesson(source)
+    assert re.match(r"\d\.\d+ ", lesson.title), f"title should be numbered like '1.1 ...': {lesson.title}"
+    assert "min" in lesson.time
+    cells = jupytext.read(source).cells
+    first_code = next(c for c in cells if c.cell_type == "code")
+    assert first_code.source.strip() == colab_setup_cell(), f"{source}: first code cell must be the Colab setup cell"
+
+
+def test_header_parser_names_what_is_missing(tmp_path):
+    bad = tmp_path / "01_x.py"
+    bad.write_text("# %% [markdown]\n# # 1.9 Title\n#\n# **Time:** 1 min\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="Prerequisites"):
+        read_lesson(bad)
+
+
+def test_readme_table_is_generated_and_current():
+    assert readme_table() in README, "README's lesson table is stale: run `python -m lib.authoring readme`"
+    assert len(lessons()) == README.count("](chapters/")
+
+
+def test_every_readme_link_to_the_course_points_to_an_existing_notebook():
+    links = re.findall(r"\]\((https://[^)]+|chapters/[^)]+)\)", README)
+    course_links = [link for link in links if "chapters/" in link]
+    assert course_links
+    for link in course_links:
+        path = re.search(r"(chapters/[\w./-]+\.ipynb)", link).group(1)
+        assert (ROOT / path).is_file(), f"README links to a missing notebook: {link}"
+        if link.startswith("https://"):
+            assert link in (colab_url(path), binder_url(path)), f"link not generated from lib.course: {link}"
+
+
+def test_links_come_from_the_one_repository_url():
+    path = "chapters/01_concepts/01_what_is_a_large_model.ipynb"
+    owner_repo = REPOSITORY.removeprefix("https://github.com/")
+    assert colab_url(path) == f"https://colab.research.google.com/github/{owner_repo}/blob/{BRANCH}/{path}"
+    assert binder_url(path) == f"https://mybinder.org/v2/gh/{owner_repo}/{BRANCH}?urlpath=lab/tree/{path}"
+    assert f"git+{REPOSITORY}@{BRANCH}" in colab_setup_cell()
+    with pytest.raises(ValueError, match="chapters/"):
+        colab_url("README.md")
+
+
+def test_colab_cell_does_not_touch_colab_packages():
+    cell = colab_setup_cell()
+    assert "--no-deps" in cell and "google.colab" in cell
+    assert "torch" not in cell.split("url =")[1].replace("torch or ipywidgets", "")
+
+
+def _readme_command(marker: str) -> str:
+    match = re.search(rf"<!-- {marker} -->\s*```bash\n(.+?)\n```", README, re.S)
+    assert match, f"README lacks the {marker} block"
+    return match.group(1).strip()
+
+
+def test_ci_runs_the_readme_test_command():
+    command = _readme_command("test-command")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert command in ci, ".ci/run must run the README's test command verbatim"
+    assert "pytest" in command and "requirements.txt" in command
+
+
+def test_quick_start_is_two_commands():
+    for marker in ("open-command", "test-command"):
+        command = _readme_command(marker)
+        assert "\n" not in command and shlex.split(command)
+
+
+def test_requirements_admit_colab_versions_and_install_the_course():
+    from packaging.requirements import Requirement
+
+    lines = [line.split("#")[0].strip() for line in (ROOT / "requirements.txt").read_text().splitlines()]
+    lines = [line for line in lines if line]
+    assert "-e ." in lines, "requirements.txt must install the course package"
+    requirements = {Requirement(line).name.lower(): Requirement(line) for line in lines if not line.startswith("-")}
+    assert not any("==" in str(r.specifier) for r in requirements.values()), "use ranges, not exact pins"
+    colab = {"torch": "2.11.0", "ipywidgets": "7.7.1"}
+    for name, version in colab.items():
+        assert requirements[name].specifier.contains(version), f"{name} {version} (Colab) must be admitted"
+    for name in ("jupyterlab", "torch", "matplotlib", "ipywidgets", "nbval", "jupytext", "pytest"):
+        assert name in requirements, f"requirements.txt lacks {name}"
+
+
+def test_top_level_layout():
+    for name in (
+        "README.md",
+        "requirements.txt",
+        "chapters",
+        "lib",
+        "tests",
+        "binder",
+        "pyproject.toml",
+        "LICENSE",
+        ".ci/run",
+        "CONTRIBUTING.md",
+    ):
+        assert (ROOT / name).exists(), name
+    assert Path(ROOT / ".ci" / "run").read_text().startswith("#!")
