@@ -152,3 +152,29 @@ def make_batches(
     dataset = torch.utils.data.TensorDataset(inputs, targets)
     generator = torch.Generator().manual_seed(seed)
     return torch.utils.data.DataLoader(dataset, batch_size=batch_size, shuffle=shuffle, generator=generator)
+
+
+def adamw(
+    model: nn.Module,
+    lr: float = 3e-4,
+    weight_decay: float = 0.1,
+    betas: tuple[float, float] = (0.9, 0.95),
+    device: torch.device | str = "cpu",
+) -> torch.optim.AdamW:
+    """AdamW as large models are trained: decay only matrices (not biases, norms); fused kernel on CUDA.
+
+    Weight decay pulls weights toward zero; applied to a LayerNorm's scale or a bias it only hurts.
+    """
+    if not lr > 0:
+        raise ValueError(f"lr must be positive, got {lr!r}")
+    if not weight_decay >= 0:
+        raise ValueError(f"weight_decay must be non-negative, got {weight_decay!r}")
+    params = [p for p in model.parameters() if p.requires_grad]
+    if not params:
+        raise ValueError("model has no trainable parameters")
+    groups = [
+        {"params": [p for p in params if p.ndim >= 2], "weight_decay": weight_decay},
+        {"params": [p for p in params if p.ndim < 2], "weight_decay": 0.0},
+    ]
+    fused = torch.device(device).type == "cuda"
+    return torch.optim.AdamW(groups, lr=lr, betas=betas, fused=fused)
