@@ -202,7 +202,7 @@ ax.grid(False)
 # | --- | --- | --- |
 # | fp32 (32-bit float) | 4 | training's master weights, optimizer state |
 # | bf16 (16-bit "brain float") | 2 | training compute, serving |
-# | int8 (8-bit integer) | 1 | quantized serving (量化, chapter 5) |
+# | int8 (8-bit integer) | 1 | quantized serving (量化) |
 #
 # so the weights take $N \times$ bytes-per-parameter. We check that on a real (not meta) model:
 # the bytes PyTorch actually allocates for a small GPT match the formula.
@@ -210,13 +210,16 @@ ax.grid(False)
 # %%
 small = GPT(GPTConfig(vocab_size=256, context_length=64, n_layer=2, n_head=2, d_model=64))
 n_small = small.num_parameters()
-for dtype, torch_dtype in (("fp32", torch.float32), ("bf16", torch.bfloat16)):
-    allocated = sum(p.numel() * p.element_size() for p in small.to(torch_dtype).parameters())
+for dtype, torch_dtype in (("fp32", torch.float32), ("bf16", torch.bfloat16), ("int8", torch.int8)):
+    stored = [p.detach().to(torch_dtype) for p in small.parameters()]  # int8 here only to count bytes
+    allocated = sum(t.untyped_storage().nbytes() for t in stored)
     assert allocated == size.weight_memory_bytes(n_small, dtype), dtype
     print(f"{n_small:,} parameters in {dtype}: {allocated:,} bytes allocated = formula")
 
 # %%
 # NBVAL_CHECK_OUTPUT
+# training with Adam in mixed precision: bf16 weights + bf16 grads + fp32 master + two fp32 moments
+assert 2 + 2 + 4 + 4 + 4 == size.TRAINING_BYTES_PER_PARAMETER_ADAM_MIXED
 print(f"{'model':<13}" + "".join(f"{d:>11}" for d in ("fp32", "bf16", "int8")) + "   training with Adam")
 for name, n in counts.items():
     weights = "".join(f"{size.human_bytes(size.weight_memory_bytes(n, d)):>11}" for d in ("fp32", "bf16", "int8"))
@@ -238,6 +241,7 @@ for name, n in counts.items():
 
 # %%
 print(size.size_report(n_layer=32, d_model=4096, vocab_size=32000, context_length=4096))
+assert round(size.gpt_parameter_count(32, 4096, 32000, 4096) / 1e9, 1) == 6.6
 
 
 def show_size(n_layer: int = 32, d_model: int = 4096, vocab_size: int = 32000) -> None:
