@@ -97,3 +97,13 @@ def quiet_tqdm() -> Iterator[None]:
 def is_quiet() -> bool:
     """True when progress bars should be hidden: under the test suite or COURSE_QUIET=1."""
     return os.environ.get("COURSE_QUIET", "") not in ("", "0")
+
+
+def limit_cpu_threads(device: torch.device | str, threads: int = 1) -> None:
+    """On CPU, compute with ``threads`` threads: for tiny models one thread is as fast as several,
+    and it does not crawl when the cores are shared (Binder, CI runners, a busy laptop).
+    """
+    if not isinstance(threads, int) or isinstance(threads, bool) or threads < 1:
+        raise ValueError(f"threads must be a positive int, got {threads!r}")
+    if torch.device(device).type == "cpu":
+        torch.set_num_threads(threads)

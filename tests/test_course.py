@@ -27,7 +27,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 def test_lesson_starts_with_header_and_colab_cell(source):
     lesson = read_lesson(source)
     assert re.match(r"\d\.\d+ ", lesson.title), f"title should be numbered like '1.1 ...': {lesson.title}"
-    assert "min" in lesson.time
+    assert re.search(r"\d+ (s|min)\b", lesson.time), f"Time should read like 'about 2 min': {lesson.time}"
     cells = jupytext.read(source).cells
     first_code = next(c for c in cells if c.cell_type == "code")
     assert first_code.source.strip() == colab_setup_cell(), f"{source}: first code cell must be the Colab setup cell"

@@ -86,3 +86,16 @@ def test_quiet_context_restores_environment(monkeypatch):
     with quiet_tqdm():
         assert is_quiet()
     assert not is_quiet()
+
+
+def test_limit_cpu_threads_sets_and_validates():
+    from lib.device import limit_cpu_threads
+
+    before = torch.get_num_threads()
+    try:
+        limit_cpu_threads("cpu", 1)
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)
+    with pytest.raises(ValueError, match="threads must be a positive int"):
+        limit_cpu_threads("cpu", 0)

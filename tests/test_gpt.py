@@ -73,3 +73,41 @@ def test_forward_rejects_bad_input():
         model(torch.zeros(1, 4))
     with pytest.raises(TypeError, match="config must be a GPTConfig"):
         GPT({"n_layer": 2})
+
+
+def test_generate_appends_tokens_and_is_reproducible():
+    from lib.models.gpt import generate
+
+    torch.manual_seed(0)
+    model = GPT(TINY)
+    prompt = torch.randint(17, (2, 3))
+    out = generate(model, prompt, 12, context_length=8, generator=torch.Generator().manual_seed(1))
+    assert out.shape == (2, 15) and torch.equal(out[:, :3], prompt)
+    again = generate(model, prompt, 12, context_length=8, generator=torch.Generator().manual_seed(1))
+    assert torch.equal(out, again)
+    assert model.training  # restored
+
+
+def test_generate_top_1_is_greedy():
+    from lib.models.gpt import generate
+
+    torch.manual_seed(0)
+    model = GPT(TINY).eval()
+    prompt = torch.randint(17, (1, 4))
+    out = generate(model, prompt, 1, context_length=8, top_k=1)
+    assert out[0, -1] == model(prompt)[0, -1].argmax()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [({"max_new_tokens": -1}, "max_new_tokens"), ({"context_length": 0}, "context_length"),
+     ({"temperature": 0.0}, "temperature must be positive"), ({"top_k": 0}, "top_k must be")],
+)
+def test_generate_rejects_bad_arguments(kwargs, message):
+    from lib.models.gpt import generate
+
+    args = {"max_new_tokens": 2, "context_length": 8} | kwargs
+    with pytest.raises(ValueError, match=message):
+        generate(GPT(TINY), torch.zeros(1, 2, dtype=torch.long), **args)
+    with pytest.raises(ValueError, match="int64 token ids"):
+        generate(GPT(TINY), torch.zeros(2), 2, 8)

@@ -146,3 +146,42 @@ def gpt_on_meta(config: GPTConfig) -> GPT:
     """Build a GPT on PyTorch's meta device: shapes without memory, so 175B parameters cost nothing."""
     with torch.device("meta"):
         return GPT(config)
+
+
+@torch.no_grad()
+def generate(
+    model: nn.Module,
+    idx: torch.Tensor,
+    max_new_tokens: int,
+    context_length: int,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    generator: torch.Generator | None = None,
+) -> torch.Tensor:
+    """Autoregressive sampling (自回归生成): append ``max_new_tokens`` sampled tokens to ``idx`` (batch, time).
+
+    Works for any model mapping token ids (batch, time) to logits (batch, time, vocab): a GPT or an
+    RNN. Each step feeds the last ``context_length`` tokens, divides the last logits by
+    ``temperature`` (below 1: more conservative) and, with ``top_k``, keeps only the k likeliest.
+    """
+    if idx.ndim != 2 or idx.dtype != torch.long:
+        raise ValueError(f"idx must be a (batch, time) tensor of int64 token ids, got {idx.dtype} {tuple(idx.shape)}")
+    if not isinstance(max_new_tokens, int) or max_new_tokens < 0:
+        raise ValueError(f"max_new_tokens must be a non-negative int, got {max_new_tokens!r}")
+    if not isinstance(context_length, int) or context_length < 1:
+        raise ValueError(f"context_length must be a positive int, got {context_length!r}")
+    if not temperature > 0:
+        raise ValueError(f"temperature must be positive, got {temperature!r}")
+    if top_k is not None and (not isinstance(top_k, int) or top_k < 1):
+        raise ValueError(f"top_k must be a positive int or None, got {top_k!r}")
+    was_training = model.training
+    model.eval()
+    for _ in range(max_new_tokens):
+        logits = model(idx[:, -context_length:])[:, -1, :].float() / temperature
+        if top_k is not None:
+            kth = torch.topk(logits, min(top_k, logits.shape[-1])).values[:, -1:]
+            logits = logits.masked_fill(logits < kth, float("-inf"))
+        next_id = torch.multinomial(logits.softmax(dim=-1), 1, generator=generator)
+        idx = torch.cat([idx, next_id], dim=1)
+    model.train(was_training)
+    return idx
