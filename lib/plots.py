@@ -92,3 +92,122 @@ def log_scatter(
     if title:
         ax.set_title(title)
     return ax
+
+
+def contour_paths(x, y, z, paths, ax=None, minimum=None, title: str | None = None, levels: int = 20):
+    """Contours of a 2-D loss ``z`` on the grid ``x, y`` (log-spaced levels) with one line per path.
+
+    ``paths`` maps a label to an (n, 2) array of visited points; rows of NaN (divergence) are skipped.
+    """
+    import numpy as np
+
+    x, y, z = (np.asarray(v, dtype=float) for v in (x, y, z))
+    if not x.shape == y.shape == z.shape or x.ndim != 2:
+        raise ValueError(f"x, y and z must be 2-D arrays of one shape, got {x.shape}, {y.shape}, {z.shape}")
+    if not isinstance(paths, dict):
+        raise TypeError(f"paths must be a dict of label -> (n, 2) points, got {type(paths).__name__}")
+    if ax is None:
+        _, ax = figure()
+    low = max(float(np.nanmin(z)), float(np.nanmax(z)) * 1e-6, 1e-12)
+    levels_at = np.geomspace(low, float(np.nanmax(z)), levels)
+    ax.contour(x, y, np.maximum(z, low), levels=levels_at, colors="0.75", linewidths=0.7)
+    for i, (label, points) in enumerate(paths.items()):
+        points = np.asarray(points, dtype=float)
+        if points.ndim != 2 or points.shape[1] != 2:
+            raise ValueError(f"paths[{label!r}] must have shape (n, 2), got {points.shape}")
+        points = points[np.isfinite(points).all(axis=1)]
+        color = PALETTE[i % len(PALETTE)]
+        ax.plot(points[:, 0], points[:, 1], color=color, marker=".", markersize=3, linewidth=1.2, label=label)
+        ax.plot(points[-1, 0], points[-1, 1], color=color, marker="o", markersize=6)
+    if minimum is not None:
+        ax.plot(*minimum, marker="*", color="black", markersize=12, linestyle="none", label="minimum")
+    ax.set_xlim(x.min(), x.max())
+    ax.set_ylim(y.min(), y.max())
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.legend(loc="best", fontsize=8)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def scatter_real_fake(real, fake, ax=None, title: str | None = None, limit: float | None = None, size: float = 3):
+    """Generated 2-D points (orange) drawn over real ones (grey): how a GAN's samples compare with its data."""
+    for name, points in (("real", real), ("fake", fake)):
+        shape = tuple(getattr(points, "shape", ()))
+        if len(shape) != 2 or shape[1] != 2:
+            raise ValueError(f"{name} must be an (n, 2) array of points, got shape {shape}")
+    if ax is None:
+        _, ax = figure(width=4, height=4)
+    ax.scatter(real[:, 0], real[:, 1], s=size, color="0.6", label="real")
+    ax.scatter(fake[:, 0], fake[:, 1], s=size, color=PALETTE[1], alpha=0.6, label="generated")
+    if limit is not None:
+        ax.set_xlim(-limit, limit)
+        ax.set_ylim(-limit, limit)
+    ax.set_aspect("equal")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_accuracy_vs_labels(labels_per_class, accuracy, ax=None, highlight=None, title: str | None = None):
+    """Mean test accuracy against labels per class (log axis), one line per method, a band from lowest to highest seed.
+
+    ``accuracy`` maps a method's name to a (len(labels_per_class), n_seeds) tensor or nested list.
+    """
+    import torch
+
+    labels_per_class = list(labels_per_class)
+    if not labels_per_class or any(not isinstance(k, int) or k < 1 for k in labels_per_class):
+        raise ValueError(f"labels_per_class must list positive ints, got {labels_per_class!r}")
+    if not isinstance(accuracy, dict) or not accuracy:
+        raise ValueError("accuracy must be a non-empty dict of method name -> (n_labels, n_seeds) values")
+    if ax is None:
+        _, ax = figure()
+    for i, (name, values) in enumerate(accuracy.items()):
+        values = torch.as_tensor(values, dtype=torch.float64)
+        if values.ndim != 2 or values.shape[0] != len(labels_per_class):
+            expected = f"({len(labels_per_class)}, n_seeds)"
+            raise ValueError(f"accuracy[{name!r}] must have shape {expected}, got {tuple(values.shape)}")
+        colour = PALETTE[i % len(PALETTE)]
+        lowest, highest = values.min(dim=1).values.tolist(), values.max(dim=1).values.tolist()
+        ax.plot(labels_per_class, values.mean(dim=1).tolist(), marker="o", color=colour, label=name)
+        ax.fill_between(labels_per_class, lowest, highest, color=colour, alpha=0.15)
+    if highlight is not None:
+        ax.axvline(highlight, color="grey", linestyle=":", linewidth=1)
+    ax.set_xscale("log")
+    ax.set_xticks(labels_per_class, [str(k) for k in labels_per_class])
+    ax.minorticks_off()
+    ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
+    ax.set_xlabel("labelled images per class (log scale)")
+    ax.set_ylabel("test accuracy")
+    ax.legend()
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def image_rows(rows, width: float | None = None, cmap: str = "gray_r"):
+    """Small images in labelled rows: ``rows`` maps a row label to a (n, h, w) tensor; every row has n images."""
+    import torch
+
+    if not isinstance(rows, dict) or not rows:
+        raise ValueError("rows must be a non-empty dict of row label -> (n, h, w) images")
+    tensors = {label: torch.as_tensor(images).detach().cpu() for label, images in rows.items()}
+    counts = {t.shape[0] if t.ndim == 3 else -1 for t in tensors.values()}
+    if len(counts) != 1 or -1 in counts:
+        shapes = [tuple(t.shape) for t in tensors.values()]
+        raise ValueError(f"every row must be (n, h, w) with the same n, got shapes {shapes}")
+    n = counts.pop()
+    fig, axes = plt.subplots(len(tensors), n, figsize=(width or 1.1 * n, 1.2 * len(tensors)), squeeze=False)
+    for r, (label, images) in enumerate(tensors.items()):
+        for c in range(n):
+            ax = axes[r][c]
+            ax.imshow(images[c].float().numpy(), cmap=cmap, vmin=0, vmax=1)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.grid(False)
+            for spine in ax.spines.values():
+                spine.set_visible(False)
+        axes[r][0].set_ylabel(label, rotation=0, ha="right", va="center")
+    return fig, axes
