@@ -1,7 +1,8 @@
 """Notable neural networks with their published sizes, each with the paper or report that states it.
 
 Only figures their authors published are here; ``training_tokens`` is None where the authors
-did not state one number. Dates are first public release (arXiv, paper or official blog).
+did not state one number, and ``training_compute`` (total training FLOPs) is None where they did
+not publish one. Dates are first public release (arXiv, paper or official blog).
 """
 
 from __future__ import annotations
@@ -11,7 +12,12 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Milestone:
-    """One model: name, organisation, release month, parameters, training tokens, and the source."""
+    """One model: name, organisation, release month, parameters, training tokens, and the source.
+
+    ``training_compute`` is the total pre-training compute in FLOPs as published (with its own
+    ``compute_source``); ``active_parameters`` is set for mixture-of-experts models, where each
+    token passes through only part of the network.
+    """
 
     name: str
     organization: str
@@ -19,6 +25,14 @@ class Milestone:
     parameters: float
     training_tokens: float | None
     source: str
+    training_compute: float | None = None
+    compute_source: str = ""
+    active_parameters: float | None = None
+
+    @property
+    def parameters_per_token(self) -> float:
+        """Parameters each token passes through: ``active_parameters`` for a mixture of experts, else all."""
+        return self.active_parameters if self.active_parameters is not None else self.parameters
 
     @property
     def year(self) -> float:
@@ -93,7 +107,14 @@ MILESTONES: tuple[Milestone, ...] = (
         "Rosset, Turing-NLG: A 17-billion-parameter language model by Microsoft, Microsoft Research Blog, 2020",
     ),
     Milestone(
-        "GPT-3", "OpenAI", "2020-05", 175e9, 300e9, "Brown et al., Language Models are Few-Shot Learners, NeurIPS 2020"
+        "GPT-3",
+        "OpenAI",
+        "2020-05",
+        175e9,
+        300e9,
+        "Brown et al., Language Models are Few-Shot Learners, NeurIPS 2020",
+        training_compute=3.14e23,
+        compute_source="Brown et al. 2020, arXiv:2005.14165, Appendix D (Table D.1)",
     ),
     Milestone(
         "Gopher",
@@ -102,6 +123,8 @@ MILESTONES: tuple[Milestone, ...] = (
         280e9,
         300e9,
         "Rae et al., Scaling Language Models: Methods, Analysis & Insights from Training Gopher, arXiv:2112.11446",
+        training_compute=5.76e23,
+        compute_source="Hoffmann et al. 2022, arXiv:2203.15556 (Gopher's budget, which Chinchilla was trained with)",
     ),
     Milestone(
         "ERNIE 3.0 Titan",
@@ -126,6 +149,8 @@ MILESTONES: tuple[Milestone, ...] = (
         70e9,
         1.4e12,
         "Hoffmann et al., Training Compute-Optimal Large Language Models, arXiv:2203.15556",
+        training_compute=5.76e23,
+        compute_source="Hoffmann et al. 2022, arXiv:2203.15556 (the same compute budget as Gopher)",
     ),
     Milestone(
         "PaLM",
@@ -134,6 +159,8 @@ MILESTONES: tuple[Milestone, ...] = (
         540e9,
         780e9,
         "Chowdhery et al., PaLM: Scaling Language Modeling with Pathways, arXiv:2204.02311",
+        training_compute=2.56e24,
+        compute_source="Chowdhery et al. 2022, arXiv:2204.02311",
     ),
     Milestone(
         "GLM-130B",
@@ -144,6 +171,14 @@ MILESTONES: tuple[Milestone, ...] = (
         "Zeng et al., GLM-130B: An Open Bilingual Pre-trained Model, arXiv:2210.02414",
     ),
     Milestone(
+        "LLaMA-7B",
+        "Meta",
+        "2023-02",
+        6.7e9,
+        1.0e12,
+        "Touvron et al., LLaMA: Open and Efficient Foundation Language Models, arXiv:2302.13971, Table 2",
+    ),
+    Milestone(
         "LLaMA-65B",
         "Meta",
         "2023-02",
@@ -152,7 +187,14 @@ MILESTONES: tuple[Milestone, ...] = (
         "Touvron et al., LLaMA: Open and Efficient Foundation Language Models, arXiv:2302.13971",
     ),
     Milestone(
-        "Llama 3.1 405B", "Meta", "2024-07", 405e9, 15.6e12, "Llama Team, The Llama 3 Herd of Models, arXiv:2407.21783"
+        "Llama 3.1 405B",
+        "Meta",
+        "2024-07",
+        405e9,
+        15.6e12,
+        "Llama Team, The Llama 3 Herd of Models, arXiv:2407.21783",
+        training_compute=3.8e25,
+        compute_source="Llama Team 2024, arXiv:2407.21783, Section 1",
     ),
     Milestone(
         "DeepSeek-V3 (MoE)",
@@ -161,6 +203,7 @@ MILESTONES: tuple[Milestone, ...] = (
         671e9,
         14.8e12,
         "DeepSeek-AI, DeepSeek-V3 Technical Report, arXiv:2412.19437 (37B parameters active per token)",
+        active_parameters=37e9,
     ),
 )
 

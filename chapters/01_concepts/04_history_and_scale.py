@@ -1,0 +1,624 @@
+# %% [markdown]
+# # 1.4 History and scale: parameters, data and compute (发展历程与规模)
+#
+# **Time:** about 1 min on a laptop CPU · **Prerequisites:** lesson 1.1; powers of ten; what a matrix product is · **You will learn:** why training costs about 6·N·D floating-point operations, how much compute, data and memory today's large models take, what "compute-optimal" means, and how loss falls as a model grows.
+#
+# In this lesson you will:
+#
+# - follow the path from deep belief networks (2006) to today's models, correcting one
+#   milestone of the source article;
+# - derive the rule that training costs $C \approx 6ND$ **FLOPs** (浮点运算次数) and check it
+#   by letting PyTorch count the operations of a real GPT;
+# - compute the training compute (算力) of published models and compare it with the figures
+#   their authors report;
+# - apply the Chinchilla rule ($D \approx 20N$) and see which famous models were under- or over-trained;
+# - work out what "large" means today in parameters, tokens, FLOPs and memory, including the
+#   **KV cache** (键值缓存) that inference needs, and check the formulas on real tensors;
+# - train four tiny GPTs and watch validation loss fall as a power of their size.
+
+# %%
+# Setup: on Colab, install the course's `lib` without touching Colab's own torch or ipywidgets.
+# Anywhere else this does nothing: `pip install -r requirements.txt` has installed it already.
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    url = "git+https://github.com/large-models-course/large-models-course@main"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", url], check=True)
+
+# %%
+import math
+
+import torch
+from matplotlib.ticker import FormatStrFormatter
+from torch import nn
+from torch.nn import functional as F
+from torch.nn.attention import SDPBackend, sdpa_kernel
+from torch.utils.flop_counter import FlopCounterMode
+
+from lib import scaling
+from lib.checks import check_close, expect_wrong
+from lib.data.char_tokenizer import CharTokenizer, RandomBlocks, next_token_blocks
+from lib.data.milestones import milestones
+from lib.data.pydoc_corpus import load_python_docs
+from lib.device import limit_cpu_threads, pick_device, seed_everything
+from lib.models import size
+from lib.models.gpt import GPT, GPT3_175B, GPTConfig, gpt_on_meta
+from lib.plots import PALETTE, figure, use_course_style
+from lib.train import evaluate, fit, make_batches
+from lib.widgets import interactive_view
+
+generator = seed_everything(0)
+use_course_style()
+device = pick_device()
+limit_cpu_threads(device)  # tiny models: one CPU thread is as fast as several
+
+# %% [markdown]
+# ## From deep belief networks to large models
+#
+# The source article's history (its section 2.2) starts in the right place. In 2006 Hinton,
+# Osindero and Teh showed that a **deep belief network** (深度信念网络) could be trained one
+# layer at a time, the first of several results that made deep networks trainable. In 2012
+# AlexNet, a **convolutional neural network** (卷积神经网络) with 60 million parameters trained
+# on two GPUs, won the ImageNet competition by a wide margin, and deep learning took over
+# computer vision. In 2017 the Transformer arrived, and language models built on it grew more
+# than a thousandfold in four years, from BERT-Large (2018) to PaLM (2022); lesson 1.1 fits that
+# growth.
+#
+# The article then says that in 2014 Microsoft trained a model with 170 million parameters and
+# that this "marked the arrival of the era of large models". We could find no source for that
+# model, so we do not repeat it; and 170 million parameters was not remarkable in 2014 (VGG-16,
+# published that year, has 138 million).
+#
+# Parameters are only one of three quantities that grew. The others are the **training data**,
+# counted in **tokens** (词元, the pieces of text a model reads: lesson 1.1), and the
+# **training compute** (训练算力), counted in floating-point operations, FLOPs. The models
+# below published the number of tokens they were trained on.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+named = {m.name: m for m in milestones()}
+print(f"PaLM / BERT-Large: {named['PaLM'].parameters / named['BERT-Large'].parameters:,.0f} times the parameters\n")
+with_tokens = [m for m in milestones() if m.training_tokens is not None]
+print(f"{'model':<18} {'released':>8} {'parameters':>11} {'tokens':>8} {'tokens/param':>13}")
+for m in with_tokens:
+    per = m.training_tokens / m.parameters_per_token
+    print(f"{m.name:<18} {m.released:>8} {size.human_count(m.parameters):>11} "
+          f"{size.human_count(m.training_tokens):>8} {per:>13.1f}")
+
+# %% [markdown]
+# (DeepSeek-V3 is a **mixture of experts** (混合专家模型): each token passes through 37B of its
+# 671B parameters, so its tokens per parameter use the 37B.)
+#
+# ## Why training costs 6 FLOPs per parameter per token
+#
+# Almost all of a Transformer's work is matrix products. Take one linear layer with weight
+# matrix $W$ of shape $d_\text{out} \times d_\text{in}$ applied to one token's vector $x$:
+#
+# - **forward** (前向传播): $y = Wx$ takes $d_\text{in} d_\text{out}$ multiplications and as
+#   many additions: **2 FLOPs per weight**;
+# - **backward** (反向传播): the gradient with respect to the input, $W^\top \partial y$, is a
+#   product of the same size (2 FLOPs per weight), and so is the gradient with respect to the
+#   weights, $\partial y\, x^\top$ (2 more): **4 FLOPs per weight**.
+#
+# So each weight costs $2 + 4 = 6$ FLOPs per token, and a model with $N$ parameters trained on
+# $D$ tokens needs about
+#
+# $$C \approx 6 N D \ \text{FLOPs}$$
+#
+# (Kaplan et al., 2020). PyTorch can count the FLOPs it executes
+# (`torch.utils.flop_counter.FlopCounterMode`), so we check the 2 and the 4 on one layer.
+
+# %%
+n_tokens, d_in, d_out = 32, 48, 80
+layer = nn.Linear(d_in, d_out)
+x = torch.randn(n_tokens, d_in, requires_grad=True)
+with FlopCounterMode(display=False) as forward_counter:
+    y = layer(x)
+with FlopCounterMode(display=False) as backward_counter:
+    y.sum().backward()
+weights = d_in * d_out
+print(f"forward : {forward_counter.get_total_flops():>7,} FLOPs = {forward_counter.get_total_flops() // (n_tokens * weights)} per weight per token")
+print(f"backward: {backward_counter.get_total_flops():>7,} FLOPs = {backward_counter.get_total_flops() // (n_tokens * weights)} per weight per token")
+assert forward_counter.get_total_flops() == 2 * n_tokens * weights
+assert backward_counter.get_total_flops() == 4 * n_tokens * weights
+
+# %% [markdown]
+# ### Checking 6·N·D on a real GPT
+#
+# A GPT is not only weight matrices, so $6ND$ is an approximation. Counting exactly, per token
+# in a sequence of length $T$:
+#
+# - the $L$ blocks' weight matrices ($12Ld^2$ weights, lesson 1.1) and the output layer
+#   ($Vd$) cost 2 FLOPs per weight forward;
+# - **attention** adds two products that have no weights: each token's query is compared with
+#   all $T$ keys ($2Td$ FLOPs per layer) and the values are summed with those weights ($2Td$ more),
+#   $4LTd$ in all (PyTorch computes the full $T \times T$ grid and then masks half of it);
+# - the **embedding lookup** costs nothing: picking row $i$ of the token embedding is not a
+#   product, so the $(V + T)d$ embedding parameters cost no FLOPs on the way in, although the
+#   token embedding is used again as the output layer;
+# - biases, LayerNorm, GELU and softmax are a few FLOPs per *activation*, not per weight, and
+#   FlopCounterMode does not count them.
+#
+# So forward + backward costs exactly $3 \times [2(12Ld^2 + Vd) + 4LTd]$ per token, which is
+# `lib.scaling.gpt_matmul_flops`. We count the FLOPs of one training step of a small GPT and
+# compare with that and with $6ND$. (We ask PyTorch for its plain "math" attention, whose
+# products FlopCounterMode sees; the fused kernel that runs by default is not counted on
+# every device and PyTorch version.)
+
+# %%
+small_config = GPTConfig(vocab_size=96, context_length=64, n_layer=2, n_head=4, d_model=64)
+small = GPT(small_config)
+batch, seq_len = 4, 64
+idx = torch.randint(0, small_config.vocab_size, (batch, seq_len), generator=generator)
+with sdpa_kernel(SDPBackend.MATH), FlopCounterMode(display=False) as counter:
+    logits = small(idx)
+    loss = F.cross_entropy(logits.flatten(0, 1), idx.flatten())
+    loss.backward()
+measured = counter.get_total_flops()
+tokens = batch * seq_len
+exact = scaling.gpt_matmul_flops(2, 64, 96, seq_len, tokens)
+estimate = scaling.training_flops(small.num_parameters(), tokens)
+print(f"counted by PyTorch : {measured:,} FLOPs")
+print(f"exact formula      : {exact:,} FLOPs")
+print(f"6 N D              : {estimate:,.0f} FLOPs (N = {small.num_parameters():,}), ratio {measured / estimate:.3f}")
+assert measured == exact
+
+# %% [markdown]
+# In this small model the count is almost 10% above $6ND$: attention's $4LTd$ is large next to
+# $12Ld^2$ when $d$ is small, and the embeddings are a large share of $N$. Both shrink as the
+# model widens: attention relative to the weights goes like $T/(6d)$, and the embeddings like
+# $(V+T)/(12Ld)$. Building GPTs of growing width on the meta device (lesson 1.1: shapes, no
+# memory, no arithmetic) lets FlopCounterMode count models far too big to run here.
+
+# %%
+widths = [64, 128, 256, 512, 1024, 2048, 4096, 8192]
+layers, ctx, vocab = 4, 256, 96
+ratios = []
+for d in widths:
+    meta_model = gpt_on_meta(GPTConfig(vocab_size=vocab, context_length=ctx, n_layer=layers, n_head=4, d_model=d))
+    meta_idx = torch.zeros((1, ctx), dtype=torch.long, device="meta")
+    with sdpa_kernel(SDPBackend.MATH), FlopCounterMode(display=False) as counter:
+        meta_model(meta_idx).sum().backward()
+    assert counter.get_total_flops() == scaling.gpt_matmul_flops(layers, d, vocab, ctx, ctx)
+    ratios.append(counter.get_total_flops() / scaling.training_flops(meta_model.num_parameters(), ctx))
+
+fig, ax = figure()
+ax.plot(widths, ratios, marker="o", label="counted by PyTorch / 6ND")
+ax.plot(widths, [1 + ctx / (6 * d) for d in widths], linestyle="--", color=PALETTE[1], label="1 + T/(6d): attention alone")
+ax.axhline(1.0, color="black", linewidth=0.8)
+ax.set_xscale("log", base=2)
+ax.set_xlabel("width d_model (L = 4, T = 256)")
+ax.set_ylabel("FLOPs of a training step / 6ND")
+ax.set_title("6ND becomes exact as the model widens")
+legend = ax.legend()
+
+# %%
+# NBVAL_CHECK_OUTPUT
+for d, r in zip(widths, ratios, strict=True):
+    print(f"d_model {d:>5}: counted / 6ND = {r:.3f}")
+# The deviation is attention minus the embeddings' free share; at d = 8192 attention alone is T/(6d) = 0.5%.
+assert abs(ratios[-1] - 1) < ctx / (6 * widths[-1]) + 1e-3
+assert all(abs(a - 1) > abs(b - 1) for a, b in zip(ratios, ratios[1:], strict=False))  # closer at every step
+print(f"GPT-3 (T = 2048, d = 12288): attention adds T/(6d) = {2048 / (6 * 12288):.3f}")
+
+# %% [markdown]
+# At GPT-3's shape ($d = 12288$, $T = 2048$) attention adds about $T/(6d) \approx 3\%$
+# (computed below), which is why $6ND$ is the standard estimate; with very long contexts the
+# attention term grows and must be added back.
+#
+# ## The compute of published models
+#
+# With $C = 6ND$ we can compute the training compute of every model that published its
+# tokens, and compare with the totals that some authors report. For a mixture of experts we
+# use the active parameters, since only those do work for a token.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print(f"{'model':<18} {'6ND (FLOPs)':>12} {'published':>10} {'published / 6ND':>16}")
+for m in with_tokens:
+    c = scaling.training_flops(m.parameters_per_token, m.training_tokens)
+    published = f"{m.training_compute:.2e}" if m.training_compute else "-"
+    ratio = f"{m.training_compute / c:.2f}" if m.training_compute else ""
+    print(f"{m.name:<18} {c:>12.2e} {published:>10} {ratio:>16}")
+    if m.training_compute:
+        assert 0.85 < m.training_compute / c < 1.2, m.name
+
+# %% [markdown]
+# GPT-3's paper reports $3.14 \times 10^{23}$ FLOPs (3,640 petaflop/s-days); $6ND$ gives
+# $3.15 \times 10^{23}$. PaLM and Llama 3.1 agree to within 2%. Gopher and Chinchilla share
+# one published figure, $5.76 \times 10^{23}$, because Chinchilla was given Gopher's budget;
+# $6ND$ puts Chinchilla 2% above that budget and Gopher 12% below it.
+# Sources for every figure: `lib/data/milestones.py` (printed at the end of this lesson).
+#
+# Plotted against time, the three quantities grow together; compute grows fastest because it
+# is their product.
+
+# %%
+years = [m.year for m in with_tokens]
+# where each name goes relative to its point (in points), so that neighbours do not collide
+label_offsets = {"Gopher": (-38, -11), "MT-NLG": (-40, 5), "Chinchilla": (6, -2), "LLaMA-65B": (6, -2),
+                 "LLaMA-7B": (6, -3), "DeepSeek-V3 (MoE)": (-60, -14), "Llama 3.1 405B": (-50, -14)}
+fig, (ax_nd, ax_c) = figure(ncols=2, width=11, height=4)
+for m in with_tokens:
+    ax_nd.plot([m.year, m.year], [m.parameters_per_token, m.training_tokens], color="0.8", zorder=1)
+ax_nd.scatter(years, [m.parameters_per_token for m in with_tokens], label="parameters N (active)", color=PALETTE[0])
+ax_nd.scatter(years, [m.training_tokens for m in with_tokens], label="training tokens D", color=PALETTE[1], marker="s")
+ax_nd.set_yscale("log")
+ax_nd.set_xlabel("year of release")
+ax_nd.set_title("Parameters and training tokens of each model")
+ax_nd.legend(loc="upper left")
+computes = [scaling.training_flops(m.parameters_per_token, m.training_tokens) for m in with_tokens]
+ax_c.scatter(years, computes, color=PALETTE[2], label="6ND")
+reported = [m for m in with_tokens if m.training_compute]
+ax_c.scatter([m.year for m in reported], [m.training_compute for m in reported], facecolors="none",
+             edgecolors="black", s=90, label="published total")
+for m, c in zip(with_tokens, computes, strict=True):
+    ax_c.annotate(m.name, (m.year, c), textcoords="offset points", xytext=label_offsets.get(m.name, (6, -3)), fontsize=7)
+ax_c.set_yscale("log")
+ax_c.set_xlabel("year of release")
+ax_c.set_ylabel("training compute (FLOPs)")
+ax_c.set_title("Training compute")
+legend = ax_c.legend(loc="upper left")
+
+# %% [markdown]
+# From GPT-3 (2020) to Llama 3.1 405B (2024) the training compute grew about 120-fold while
+# the parameters grew only 2.3-fold: most of the growth went into data.
+#
+# ## Compute-optimal training: the Chinchilla rule
+#
+# For a fixed compute budget $C$, should you train a bigger model on fewer tokens or a smaller
+# model on more? Hoffmann et al. (2022) trained over 400 models and found that the loss is
+# lowest when parameters and tokens grow in proportion, at about **20 tokens per parameter**.
+# They tested it with Chinchilla: 70B parameters on 1.4T tokens, with the same compute as the
+# 280B-parameter Gopher, and Chinchilla was better on almost every benchmark.
+#
+# Putting $D = 20N$ into $C = 6ND$ gives $C = 120N^2$, so
+#
+# $$N_\text{opt} = \sqrt{C / 120}, \qquad D_\text{opt} = 20\,N_\text{opt}.$$
+
+# %%
+by_name = {m.name: m for m in with_tokens}
+gpt3 = by_name["GPT-3"]
+n_opt, d_opt = scaling.compute_optimal(gpt3.training_compute)
+assert math.isclose(n_opt, math.sqrt(gpt3.training_compute / 120), rel_tol=1e-12)
+assert math.isclose(scaling.training_flops(n_opt, d_opt), gpt3.training_compute, rel_tol=1e-12)
+assert math.isclose(d_opt / n_opt, 20, rel_tol=1e-12)
+print(f"GPT-3's budget, {gpt3.training_compute:.2e} FLOPs, spent the Chinchilla way: "
+      f"{size.human_count(n_opt)} parameters on {size.human_count(d_opt)} tokens")
+print(f"GPT-3 itself: {size.human_count(gpt3.parameters)} parameters on {size.human_count(gpt3.training_tokens)} tokens "
+      f"= {gpt3.training_tokens / gpt3.parameters:.1f} tokens per parameter")
+
+# %% [markdown]
+# By this rule GPT-3 was **under-trained**: for its compute, a model a third of its size
+# trained on three times the data would have done better. That is the Chinchilla paper's main
+# point about the models of 2020-2021.
+#
+# The rule minimises the cost of *training*. A model is trained once and then served for every
+# request, and serving costs about $2N$ FLOPs per generated token (lesson 1.8), so a smaller
+# model trained on more tokens than "optimal" costs more to train but less for every token it
+# ever generates. LLaMA's authors (2023) say so directly: they aim for the model that is
+# cheapest at inference, and found that a 7B model kept improving after 1T tokens, 149 tokens
+# per parameter. Llama 3.1 405B was trained on 15.6T tokens, about 39 per parameter: nearly
+# twice the Chinchilla ratio. The 20:1 ratio is a fit to DeepMind's models, data and tokenizer
+# of 2022, not a law of nature; Meta chose the 405B's size with scaling laws fitted to its own
+# data. On a plot of $N$ against $D$, the line $D = 20N$ separates under- from over-trained.
+
+# %%
+fig, ax = figure(width=7, height=4.6)
+n_range = torch.logspace(9, 12.3, 20, dtype=torch.float64)
+ax.plot(n_range, 20 * n_range, color="black", linestyle="--", label="D = 20 N (Chinchilla)")
+for budget, style in ((1e23, ":"), (1e25, "-.")):
+    ax.plot(n_range, budget / (6 * n_range), color="0.6", linestyle=style, label=f"C = {budget:.0e} FLOPs")
+groups = (("under-trained (< 13 tokens/parameter)", "v", PALETTE[3], 0, 20 / 1.5),
+          ("about 20 tokens/parameter", "o", PALETTE[2], 20 / 1.5, 20 * 1.5),
+          ("over-trained (> 30 tokens/parameter)", "^", PALETTE[0], 20 * 1.5, math.inf))
+for label, marker, color, low, high in groups:
+    group = [m for m in with_tokens if low <= m.training_tokens / m.parameters_per_token < high]
+    ax.scatter([m.parameters_per_token for m in group], [m.training_tokens for m in group], color=color,
+               marker=marker, zorder=3, label=label)
+nd_offsets = {"Chinchilla": (6, -9), "LLaMA-65B": (-52, 5), "MT-NLG": (-12, -12), "Gopher": (4, 5),
+              "GPT-3": (-14, -13), "GLM-130B": (-50, -3)}
+for m in with_tokens:
+    ax.annotate(m.name, (m.parameters_per_token, m.training_tokens), textcoords="offset points",
+                xytext=nd_offsets.get(m.name, (6, -3)), fontsize=7)
+ax.set_xscale("log")
+ax.set_yscale("log")
+ax.set_ylim(1e11, 1e14)
+ax.set_xlabel("parameters N (active)")
+ax.set_ylabel("training tokens D")
+ax.set_title("Tokens per parameter: the Chinchilla line")
+legend = ax.legend(loc="upper left", fontsize=8)
+
+# %%
+# NBVAL_CHECK_OUTPUT
+for name in ("GPT-3", "Gopher", "Chinchilla", "LLaMA-7B", "Llama 3.1 405B"):
+    m = by_name[name]
+    print(f"{name:<15} {m.training_tokens / m.parameters:6.1f} tokens per parameter")
+assert by_name["GPT-3"].training_tokens / by_name["GPT-3"].parameters < 20 < \
+    by_name["Llama 3.1 405B"].training_tokens / by_name["Llama 3.1 405B"].parameters
+
+# %% [markdown]
+# ## What "large" means today, computed from a configuration
+#
+# Llama 3.1 405B is the largest dense model whose configuration and number of training tokens
+# are published.
+# Its paper gives its shape: $L = 126$ layers, width $d = 16384$, an MLP of width 53,248,
+# 128 attention heads of which only 8 are used for keys and values (**grouped-query
+# attention**, GQA), and a vocabulary of 128,000 tokens. Its architecture differs from
+# lesson 1.1's GPT in details (a gated MLP with three matrices, no biases, separate input and
+# output embeddings), which `lib.scaling.llama_parameter_count` spells out. From the
+# configuration alone:
+
+# %%
+llama = dict(n_layer=126, d_model=16384, ffn_dim=53248, vocab_size=128_000, n_head=128, n_kv_head=8)
+n_llama = scaling.llama_parameter_count(**llama)
+llama_run = by_name["Llama 3.1 405B"]
+c_llama = scaling.training_flops(n_llama, llama_run.training_tokens)
+print(f"parameters from the configuration: {n_llama:,} ({size.human_count(n_llama)})")
+print(f"training compute 6ND with D = {size.human_count(llama_run.training_tokens)} tokens: {c_llama:.2e} FLOPs "
+      f"(published: {llama_run.training_compute:.1e})")
+assert abs(n_llama / 405e9 - 1) < 0.005
+assert abs(c_llama / llama_run.training_compute - 1) < 0.01
+
+sustained = 4e14  # FLOP/s: about 40% of an H100's dense bf16 peak (about 1e15), as large runs achieve
+gpu_years = c_llama / sustained / (365 * 86400)
+print(f"at {sustained:.0e} FLOP/s: {gpu_years:,.0f} GPU-years; on 16,000 such GPUs: {gpu_years * 365 / 16000:.0f} days")
+
+# %% [markdown]
+# 405.8 billion parameters: the name is right. $3.8 \times 10^{25}$ FLOPs: the published total.
+# At a realistic sustained rate that is three thousand GPU-years, which is why such a run
+# uses many thousands of GPUs for months.
+#
+# ### Memory: weights, gradients and the optimizer
+#
+# Lesson 1.1 counted 16 bytes per parameter to train with Adam in mixed precision. Training in
+# plain fp32 also takes 16: the weights (4 bytes), their gradients (4) and Adam's two moving
+# averages (4 + 4; chapter 2). We check it on the small GPT by adding up the bytes of every
+# tensor after one Adam step.
+
+# %%
+optimizer = torch.optim.Adam(small.parameters(), lr=1e-3)
+optimizer.step()  # the gradients from the counted step above are still there
+n_small = small.num_parameters()
+weight_bytes = sum(p.numel() * p.element_size() for p in small.parameters())
+grad_bytes = sum(p.grad.numel() * p.grad.element_size() for p in small.parameters())
+adam_bytes = sum(t.numel() * t.element_size() for state in optimizer.state.values()
+                 for name, t in state.items() if name in ("exp_avg", "exp_avg_sq"))
+print(f"{n_small:,} parameters: weights {weight_bytes:,} B + gradients {grad_bytes:,} B + Adam {adam_bytes:,} B "
+      f"= {(weight_bytes + grad_bytes + adam_bytes) / n_small:.0f} bytes per parameter")
+assert weight_bytes + grad_bytes + adam_bytes == 16 * n_small == size.TRAINING_BYTES_PER_PARAMETER_ADAM_MIXED * n_small
+
+# %% [markdown]
+# ### Memory for inference: the KV cache
+#
+# A model generates text one token at a time. Each new token's query attends to the keys and
+# values of every earlier token, and recomputing them at every step would be wasteful, so they
+# are kept: the **KV cache** (键值缓存). Each layer stores one key vector and one value vector
+# of width $d$ per token, so the cache holds
+#
+# $$2 \cdot L \cdot d \cdot \text{bytes per number}$$
+#
+# bytes per token (times the number of tokens and sequences). We check the formula on the
+# small GPT: hooks on each layer's query-key-value projection catch the keys and values it
+# actually computes, and we add up their bytes.
+
+# %%
+caught = []
+
+
+def keep_keys_and_values(module, inputs, output):
+    q, k, v = output.split(small_config.d_model, dim=2)
+    caught.extend([k, v])
+
+
+hooks = [block.attn.qkv.register_forward_hook(keep_keys_and_values) for block in small.blocks]
+with torch.no_grad():
+    small(idx)
+for hook in hooks:
+    hook.remove()
+kv_actual = sum(t.numel() * t.element_size() for t in caught)
+kv_formula = scaling.kv_cache_bytes(small_config.n_layer, small_config.d_model, n_tokens=seq_len, batch_size=batch,
+                                    dtype="fp32")
+print(f"{len(caught)} key/value tensors of shape {tuple(caught[0].shape)}: {kv_actual:,} bytes; formula: {kv_formula:,} bytes")
+assert kv_actual == kv_formula
+
+# %% [markdown]
+# At scale the cache is large. GPT-3 (standard attention) keeps $2 \cdot 96 \cdot 12288$ numbers
+# per token. Llama 3.1 405B caches only 8 of its 128 heads (GQA), 16 times less per layer than
+# full attention would, and yet one 128K-token context still takes tens of gigabytes.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+gpt3_params = gpt_on_meta(GPT3_175B).num_parameters()
+rows = {
+    "GPT-3 175B": (gpt3_params, scaling.kv_cache_bytes(96, 12288), 2048),
+    "Llama 3.1 405B": (n_llama, scaling.kv_cache_bytes(126, 16384, n_head=128, n_kv_head=8), 131072),
+    "  (without GQA)": (n_llama, scaling.kv_cache_bytes(126, 16384), 131072),
+}
+print(f"{'model':<16} {'weights bf16':>12} {'train (16 B/p)':>15} {'KV per token':>13} {'KV, full context':>22}")
+for name, (n, kv_per_token, context) in rows.items():
+    print(f"{name:<16} {size.human_bytes(size.weight_memory_bytes(n, 'bf16')):>12} "
+          f"{size.human_bytes(n * size.TRAINING_BYTES_PER_PARAMETER_ADAM_MIXED):>15} "
+          f"{size.human_bytes(kv_per_token):>13} {size.human_bytes(kv_per_token * context):>13} ({context:,} tok)")
+
+# %% [markdown]
+# So "large" today means: about $10^{11}$ to $10^{12}$ parameters; $10^{13}$ training tokens;
+# $10^{24}$ to $10^{25}$ FLOPs of training compute; close to a terabyte just to hold the weights
+# for serving, several terabytes of training state, and a KV cache that grows with every token
+# of context and every user served at once.
+#
+# ## A small scaling experiment
+#
+# Kaplan et al. (2020) found that a language model's test loss falls as a **power law** (幂律)
+# of its size: $L(N) \approx a N^{-\alpha}$, a straight line on log-log axes. We can see the
+# beginning of that on this machine. Four GPTs of growing width read the same 400 batches of
+# the Python documentation (1,000 on a GPU), one character per token, and we measure their
+# loss on held-out topics.
+
+# %%
+text = load_python_docs("all")
+tokenizer = CharTokenizer.from_text(text)
+train_tokens = tokenizer.encode(load_python_docs("train"))
+val_tokens = tokenizer.encode(load_python_docs("validation"))
+context, batch_size, n_layer_run, widths_run = 32, 32, 2, [8, 16, 32, 64]
+steps = 400 if device.type == "cpu" else 1000  # a GPU affords 2.5 times the training
+val_inputs, val_targets = next_token_blocks(val_tokens, context)
+val_batches = make_batches(val_inputs, val_targets, batch_size=512, shuffle=False)
+
+
+def loss_fn(logits, targets):
+    return F.cross_entropy(logits.flatten(0, 1), targets.flatten())
+
+
+results = []
+for d in widths_run:
+    seed_everything(0)
+    model = GPT(GPTConfig(vocab_size=tokenizer.vocab_size, context_length=context, n_layer=n_layer_run, n_head=2,
+                          d_model=d))
+    train_batches = RandomBlocks(train_tokens, context, batch_size, batches_per_epoch=steps, seed=0)
+    adam = torch.optim.Adam(model.parameters(), lr=3e-3)
+    fit(model, train_batches, loss_fn, adam, epochs=1, device=device, metric=None, grad_clip=1.0)
+    val_loss = evaluate(model, val_batches, loss_fn, device=device, metric=None)["loss"]
+    results.append((model.num_parameters(), val_loss))
+    print(f"d_model {d:>3}: {model.num_parameters():>7,} parameters, validation loss {val_loss:.3f}")
+
+params_run = [n for n, _ in results]
+losses_run = [v for _, v in results]
+assert all(a > b + 0.05 for a, b in zip(losses_run, losses_run[1:], strict=False)), losses_run
+assert losses_run[-1] < math.log(tokenizer.vocab_size) - 2  # far below guessing uniformly
+
+# %%
+a, alpha = scaling.power_law_fit(params_run, losses_run)
+fig, ax = figure()
+ax.scatter(params_run, losses_run, zorder=3, label=f"{steps} steps of {batch_size} x {context} characters")
+grid = torch.logspace(math.log10(params_run[0]) - 0.2, math.log10(params_run[-1]) + 0.2, 20)
+ax.plot(grid, a * grid ** (-alpha), linestyle="--", color=PALETTE[1], label=f"fit: L = {a:.2f} N^(-{alpha:.3f})")
+ax.set_xscale("log")
+ax.set_yscale("log")
+ax.set_xlabel("parameters N")
+ax.set_ylabel("validation loss (nats per character)")
+ax.set_title("Bigger models learn more from the same data")
+ax.yaxis.set_major_formatter(FormatStrFormatter("%.1f"))
+ax.yaxis.set_minor_formatter(FormatStrFormatter("%.1f"))
+ax.legend()
+print(f"fitted exponent alpha = {alpha:.3f}")
+assert alpha > 0
+
+# %% [markdown]
+# Each doubling of width multiplies the parameters by three to four and lowers the loss by a
+# similar step: on log axes the points lie close to a line. This is a toy, not a scaling law:
+# the models are tiny, each saw the same 400 batches (about 400k characters), all used one
+# learning rate (wider models would need a smaller one, which is why we stop at $d = 64$),
+# and the loss cannot fall below the entropy of the text, so the line must bend at larger
+# sizes. Scaling-law studies tune each run and fit $L(N, D)$ with such a floor over hundreds
+# of runs; that is how the Chinchilla rule above was found.
+#
+# ## Try it: size a training run
+#
+# `lib.scaling.training_budget_report` takes a parameter count and a number of tokens and
+# reports the compute, the tokens per parameter, the compute-optimal split of the same budget,
+# and the memory. The widget moves both on log scales.
+
+# %%
+print(scaling.training_budget_report(175e9, 300e9))
+
+
+def show_budget(log10_parameters: float = 11.2, log10_tokens: float = 11.5) -> None:
+    print(scaling.training_budget_report(10**log10_parameters, 10**log10_tokens))
+
+
+interactive_view(show_budget, log10_parameters=(6.0, 12.5, 0.1), log10_tokens=(8.0, 14.0, 0.1))
+
+# %% [markdown]
+# ## Summary
+#
+# - Deep learning's modern run began with deep belief networks (2006) and AlexNet (2012). The
+#   source article's "2014, Microsoft, 170 million parameters" milestone has no source.
+# - Training costs $C \approx 6ND$ FLOPs: 2 per parameter per token forward, 4 backward. PyTorch's
+#   FLOP counter agrees exactly once attention ($4LTd$ per token forward) and the free embedding
+#   lookup are accounted for, and the gap to $6ND$ vanishes as the model widens.
+#   Published totals (GPT-3, PaLM, Llama 3.1) agree with $6ND$ to within 2%.
+# - Chinchilla: for a fixed budget, about 20 tokens per parameter minimises training loss, so
+#   $N = \sqrt{C/120}$. GPT-3 (1.7 tokens per parameter) was under-trained; LLaMA-7B (149) and
+#   Llama 3.1 405B (39) were trained past that point: a smaller model on more data costs more
+#   to train and less to serve.
+# - Today's large models: $10^{11}$-$10^{12}$ parameters, $10^{13}$ tokens, $10^{24}$-$10^{25}$
+#   FLOPs, 16 bytes per parameter to train, and a KV cache of $2Ld$ numbers per token to serve.
+# - Even tiny GPTs show loss falling as a power of size.
+#
+# ## Exercises
+#
+# **1.** LLaMA-65B has 65 billion parameters and was trained on 1.4 trillion tokens. What was
+# its training compute by $6ND$, in FLOPs?
+
+# %%
+# BEGIN SOLUTION
+answer_1 = 6 * 65e9 * 1.4e12
+# END SOLUTION
+check_close("LLaMA-65B training FLOPs", answer_1, scaling.training_flops(65e9, 1.4e12),
+            hint="6 FLOPs per parameter per token")
+
+# %% [markdown]
+# The check rejects a classic slip: counting only the forward pass (2 FLOPs per parameter per
+# token) gives a third of the answer.
+
+# %%
+print(expect_wrong(check_close, "LLaMA-65B training FLOPs", 2 * 65e9 * 1.4e12, scaling.training_flops(65e9, 1.4e12)))
+
+# %% [markdown]
+# **2.** You have a budget of $10^{24}$ FLOPs. How many parameters should your model have by
+# the Chinchilla rule ($D = 20N$, $C = 6ND$)?
+
+# %%
+# BEGIN SOLUTION
+answer_2 = math.sqrt(1e24 / (6 * 20))
+# END SOLUTION
+check_close("compute-optimal parameters for 1e24 FLOPs", answer_2, scaling.compute_optimal(1e24)[0],
+            hint="substitute D = 20N into C = 6ND and solve for N")
+
+# %% [markdown]
+# **3.** How many bytes does GPT-3's KV cache take for one sequence of 2,048 tokens in bf16
+# ($L = 96$, $d = 12288$)? Compute it with the formula, not the function.
+
+# %%
+# BEGIN SOLUTION
+answer_3 = 2 * 96 * 12288 * 2 * 2048
+# END SOLUTION
+check_close("GPT-3 KV cache bytes", answer_3, scaling.kv_cache_bytes(96, 12288, n_tokens=2048),
+            hint="2 (K and V) x layers x width x 2 bytes x tokens")
+
+# %% [markdown]
+# **4.** The small GPT above ($L = 2$, $d = 64$, $V = 96$) took 256 tokens as 4 sequences of
+# $T = 64$. How many FLOPs does a training step take on the same 256 tokens cut into 8
+# sequences of $T = 32$? Write the count with the formula; the check lets PyTorch count it.
+
+# %%
+# BEGIN SOLUTION
+L, d, V, T = 2, 64, 96, 32
+answer_4 = 256 * 3 * (2 * (12 * L * d**2 + V * d) + 4 * L * T * d)
+# END SOLUTION
+with sdpa_kernel(SDPBackend.MATH), FlopCounterMode(display=False) as counter:
+    F.cross_entropy(small(idx.reshape(8, 32)).flatten(0, 1), idx.flatten()).backward()
+check_close("FLOPs of a step with T = 32", answer_4, counter.get_total_flops(),
+            hint="only attention's 4LTd per token depends on T: shorter sequences mean fewer keys per query")
+
+# %% [markdown]
+# ## References
+#
+# - Hinton, Osindero & Teh, *A Fast Learning Algorithm for Deep Belief Nets*, Neural Computation 18(7), 2006.
+# - Krizhevsky, Sutskever & Hinton, *ImageNet Classification with Deep Convolutional Neural Networks*, NeurIPS 2012 (AlexNet).
+# - Kaplan et al., *Scaling Laws for Neural Language Models*, 2020, arXiv:2001.08361 ($C \approx 6ND$, loss as a power law of size).
+# - Hoffmann et al., *Training Compute-Optimal Large Language Models*, NeurIPS 2022, arXiv:2203.15556 (Chinchilla).
+# - Brown et al., *Language Models are Few-Shot Learners*, NeurIPS 2020, arXiv:2005.14165 (GPT-3; Appendix D gives its compute).
+# - Touvron et al., *LLaMA: Open and Efficient Foundation Language Models*, 2023, arXiv:2302.13971.
+# - Llama Team, AI @ Meta, *The Llama 3 Herd of Models*, 2024, arXiv:2407.21783.
+# - Ainslie et al., *GQA: Training Generalized Multi-Query Transformer Models from Multi-Head Checkpoints*, EMNLP 2023, arXiv:2305.13245.
+# - PyTorch documentation, `torch.utils.flop_counter.FlopCounterMode` and `torch.nn.attention.sdpa_kernel`.
+#
+# The sources of every model's figures:
+
+# %%
+for m in with_tokens:
+    print(f"{m.name:<18} {m.source}" + (f"; compute: {m.compute_source}" if m.compute_source else ""))

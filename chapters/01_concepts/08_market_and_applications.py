@@ -1,0 +1,526 @@
+# %% [markdown]
+# # 1.8 Large models in the market (大模型的市场与应用)
+#
+# **Time:** about 1 min on a laptop CPU · **Prerequisites:** lessons 1.1 and 1.4 · **You will learn:** where large models are used, with sources; what it costs to serve one, in FLOPs, memory, accelerators and tokens per second; why generating text is limited by memory bandwidth; and why a good score is not enough for medical use.
+#
+# In this lesson you will:
+#
+# - go through the application areas the source article lists (its section 2.3), each with a
+#   real, published example, and correct the article where it is wrong;
+# - compute what serving each of those models needs: memory, accelerators, FLOPs per token;
+# - generate text with a small GPT on this CPU, count the FLOPs of each generated token, time
+#   it, and see that a decode step is limited by **memory bandwidth** (内存带宽), not arithmetic;
+# - use a serving calculator (`lib.economics`) with a widget;
+# - train a small classifier on a real medical dataset and see what accuracy does not tell you.
+
+# %%
+# Setup: on Colab, install the course's `lib` without touching Colab's own torch or ipywidgets.
+# Anywhere else this does nothing: `pip install -r requirements.txt` has installed it already.
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    url = "git+https://github.com/large-models-course/large-models-course@main"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", url], check=True)
+
+# %%
+import math
+import time
+
+import torch
+from sklearn.datasets import load_breast_cancer
+from sklearn.metrics import recall_score
+from sklearn.model_selection import train_test_split
+from torch.nn import functional as F
+from torch.nn.attention import SDPBackend, sdpa_kernel
+from torch.utils.flop_counter import FlopCounterMode
+
+from lib import economics, scaling
+from lib.checks import check_close, expect_wrong
+from lib.device import limit_cpu_threads, pick_device, seed_everything
+from lib.models import size
+from lib.models.gpt import GPT, GPT3_175B, GPTConfig, gpt_on_meta
+from lib.models.mlp import MLP
+from lib.plots import PALETTE, figure, use_course_style
+from lib.train import fit, make_batches
+from lib.widgets import interactive_view
+
+generator = seed_everything(0)
+use_course_style()
+device = pick_device()
+limit_cpu_threads(device)  # timings below use one thread, like the one-thread bandwidth measurement
+
+# %% [markdown]
+# ## What the source article says, and what it gets wrong
+#
+# The article's section 2.3 says that large models matter because they extract features well,
+# generalise across tasks through **pre-training** (预训练) and **transfer learning** (迁移学习),
+# and apply to image recognition, speech recognition, **natural language processing**
+# (自然语言处理, NLP), finance (risk assessment, customer service, market forecasting),
+# healthcare (diagnosis, drug discovery, personalised treatment) and manufacturing (quality
+# inspection, failure prediction, production optimisation). Two corrections:
+#
+# - It calls "Turing" a Google model. Turing-NLG (17 billion parameters, 2020) is
+#   **Microsoft's**. BERT, its other example, is Google's, as it says.
+# - Elsewhere (its section 6.3) it lists WaveNet as a speech *recogniser*. WaveNet *generates*
+#   speech (van den Oord et al., 2016); Whisper, below, is a recogniser.
+#
+# The article gives no market figures, and neither do we: market-size estimates differ wildly
+# between sources and change every year, and a number we cannot cite exactly would be worse
+# than none. What we *can* compute exactly is what a model costs to run, and that is the
+# economics this lesson teaches.
+#
+# ## Where large models are used: published examples
+#
+# | area (article's list) | example | what is documented |
+# | --- | --- | --- |
+# | NLP: search | BERT in Google Search | Google applied BERT to ranking and featured snippets, at first for about one in ten English searches in the US (Nayak, Google blog, Oct 2019) |
+# | NLP: code | Codex, behind GitHub Copilot | a GPT fine-tuned on public code; a production version powers Copilot (Chen et al., 2021) |
+# | speech recognition | Whisper | one model trained on 680,000 hours of audio with transcripts collected from the internet transcribes and translates many languages (Radford et al., 2022) |
+# | image recognition | Vision Transformer (ViT) | a Transformer on image patches, pre-trained on large image sets, matched the best CNNs (Dosovitskiy et al., 2021) |
+# | finance: text tasks, risk and forecasting | BloombergGPT | a 50B-parameter model trained on financial and general text, evaluated on financial sentiment, entity recognition and question answering (Wu et al., 2023) |
+# | customer service (the article lists it under finance) | a generative AI assistant for support agents | a study of 5,179 agents found 14% more issues resolved per hour on average, most for the least experienced (Brynjolfsson, Li & Raymond, 2023) |
+# | forecasting | time-series foundation models | Chronos (Ansari et al., 2024) and TimesFM (Das et al., 2024) forecast series they were not trained on |
+# | healthcare: diagnosis | Flan-PaLM and Med-PaLM | Flan-PaLM (540B) scored 67.6% on MedQA's US medical-licensing-exam-style questions; Med-PaLM, tuned from it, had its long answers rated by clinicians. A research system, not a deployed diagnostic tool (Singhal et al., Nature 2023) |
+# | healthcare: drug discovery | AlphaFold; ESM-2 | protein structures, a starting point of drug design, predicted with accuracy often competitive with experiment (Jumper et al., Nature 2021); a 15B-parameter protein language model that predicts structure too (Lin et al., Science 2023) |
+# | manufacturing: quality inspection | CLIP-based anomaly detection | WinCLIP finds defects with zero or few examples on the MVTec AD benchmark of industrial images (Jeong et al., CVPR 2023) |
+#
+# For "failure prediction" and "production optimisation" we found no large-model deployment we
+# could cite with confidence; those tasks are mostly served by smaller models on sensor data,
+# and the time-series models above are the nearest published direction.
+#
+# ## What serving them takes
+#
+# Every model in that table must be *served*: its weights held in accelerator memory and run
+# for every request. Lesson 1.4 showed that generating one token costs about $2N$ FLOPs (a
+# forward pass: 2 FLOPs per parameter, no backward pass). With the published parameter counts
+# we compute what each needs in bf16 on an 80 GB accelerator.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+examples = [  # (example, organisation, published parameters, source)
+    ("BERT-Large", "Google", 340e6, "Devlin et al. 2018, arXiv:1810.04805"),
+    ("ViT-H/14", "Google", 632e6, "Dosovitskiy et al. 2021, arXiv:2010.11929"),
+    ("Whisper large", "OpenAI", 1.55e9, "Radford et al. 2022, arXiv:2212.04356"),
+    ("Codex (largest)", "OpenAI", 12e9, "Chen et al. 2021, arXiv:2107.03374"),
+    ("ESM-2 (largest)", "Meta", 15e9, "Lin et al., Science 2023"),
+    ("Turing-NLG", "Microsoft", 17e9, "Rosset, Microsoft Research Blog, 2020"),
+    ("BloombergGPT", "Bloomberg", 50e9, "Wu et al. 2023, arXiv:2303.17564"),
+    ("Med-PaLM (Flan-PaLM)", "Google", 540e9, "Singhal et al., Nature 2023"),
+]
+gpu_memory = 80e9
+print(f"{'model':<21} {'organisation':<10} {'parameters':>10} {'bf16 weights':>13} {'80 GB GPUs':>10} {'FLOPs/token':>12}")
+for name, org, n, _ in examples:
+    memory = economics.serving_memory_bytes(n, "bf16")
+    print(f"{name:<21} {org:<10} {size.human_count(n):>10} {size.human_bytes(memory):>13} "
+          f"{economics.gpus_needed(memory, gpu_memory):>10} {economics.inference_flops_per_token(n):>12.1e}")
+
+# %% [markdown]
+# (`gpus_needed` divides the memory by one accelerator's and rounds up, $\lceil M / 80\,\text{GB} \rceil$;
+# a real deployment also needs room for the KV cache and activations.) BERT fits on any GPU
+# many times over; Med-PaLM's base model needs more than a whole 8-GPU server just for its
+# weights. That difference is much of the difference in what they cost to run.
+#
+# ## Train once, serve forever
+#
+# Training costs about $6ND$ FLOPs once (lesson 1.4); serving costs $2N$ FLOPs for every
+# generated token, for as long as the model is used. After $T$ served tokens, inference has
+# cost as much as training when $2NT = 6ND$, that is
+#
+# $$T = 3D .$$
+
+# %%
+for name, n, d in (("GPT-3", 175e9, 300e9), ("Llama 3.1 405B", 405e9, 15.6e12)):
+    t = economics.breakeven_tokens(d)
+    assert math.isclose(economics.inference_flops_per_token(n) * t, scaling.training_flops(n, d), rel_tol=1e-12)
+    print(f"{name}: inference matches training compute after {size.human_count(t)} generated tokens")
+
+# How soon depends on traffic. At a rate of a million generated tokens per second across all
+# users (an illustration, not a measured figure), GPT-3's break-even comes within two weeks:
+
+# %%
+rate_illustration = 1e6  # tokens per second, all users together
+days = economics.breakeven_tokens(300e9) / rate_illustration / 86400
+print(f"GPT-3 at {rate_illustration:,.0f} tokens/s: inference compute equals training compute after {days:.1f} days")
+
+# %% [markdown]
+# After that, serving dominates the total. This is why labs train smaller models on more data
+# than the Chinchilla rule asks for (lesson 1.4): every parameter saved is saved on every
+# future token.
+#
+# ## Measuring a decode step on this machine
+#
+# To generate text, a model runs one **decode step** (解码步骤) per new token. With a **KV
+# cache** (键值缓存, lesson 1.4) the step processes only the newest token: its query attends to
+# the cached keys and values of all earlier tokens, and its own key and value are appended.
+# `lib.models.gpt.GPT.forward` processes whole sequences, so here is a decode step built from
+# the same model's layers. We check it against the full forward pass: the logits must agree
+# at every position.
+
+# %%
+@torch.no_grad()
+def decode_step(model: GPT, tokens: torch.Tensor, cache: list) -> torch.Tensor:
+    """Logits for the newest tokens (batch, 1) given `cache`, a per-layer list of (keys, values) it extends."""
+    batch, d = tokens.shape[0], model.config.d_model
+    position = 0 if cache[0] is None else cache[0][0].shape[2]
+    x = model.token_embedding(tokens) + model.position_embedding(torch.tensor([position], device=tokens.device))
+    for i, block in enumerate(model.blocks):
+        attn = block.attn
+        q, k, v = attn.qkv(block.ln1(x)).split(d, dim=2)
+        q, k, v = (t.view(batch, 1, attn.n_head, -1).transpose(1, 2) for t in (q, k, v))
+        if cache[i] is not None:  # append this token's key and value to the cache
+            k, v = torch.cat([cache[i][0], k], dim=2), torch.cat([cache[i][1], v], dim=2)
+        cache[i] = (k, v)
+        y = F.scaled_dot_product_attention(q, k, v)  # the newest token may see every cached one: no mask
+        x = x + attn.proj(y.transpose(1, 2).reshape(batch, 1, d))
+        x = x + block.mlp(block.ln2(x))
+    return model.lm_head(model.ln_f(x))[:, -1]
+
+
+small = GPT(GPTConfig(vocab_size=100, context_length=64, n_layer=2, n_head=4, d_model=64)).to(device).eval()
+prompt = torch.randint(0, 100, (3, 20), generator=generator).to(device)
+cache = [None] * small.config.n_layer
+stepwise = torch.stack([decode_step(small, prompt[:, t : t + 1], cache) for t in range(prompt.shape[1])], dim=1)
+with torch.no_grad():
+    full = small(prompt)
+torch.testing.assert_close(stepwise, full, atol=1e-4, rtol=1e-4)
+print(f"decode step with a KV cache = full forward pass at all {prompt.shape[1]} positions; "
+      f"cache holds {len(cache)} layers of keys {tuple(cache[0][0].shape)}")
+
+# %% [markdown]
+# ### FLOPs per generated token
+#
+# One decode step multiplies the newest token's vector by every weight matrix once: 2 FLOPs
+# per weight, $2(12Ld^2 + Vd)$ in all, plus attention over the $t$ cached positions, $4Ltd$.
+# That is the $2N$ of the rule, up to the embedding lookup (free) and attention (small for
+# short contexts). PyTorch counts it.
+
+# %%
+position = cache[0][0].shape[2]  # tokens already cached
+with sdpa_kernel(SDPBackend.MATH), FlopCounterMode(display=False) as counter:
+    decode_step(small, prompt[:, -1:], cache)
+L, d, V = small.config.n_layer, small.config.d_model, small.config.vocab_size
+per_token = counter.get_total_flops() // prompt.shape[0]
+formula = 2 * (12 * L * d**2 + V * d) + 4 * L * (position + 1) * d
+print(f"counted: {per_token:,} FLOPs per token; formula: {formula:,}; "
+      f"2N = {economics.inference_flops_per_token(small.num_parameters()):,.0f}")
+assert per_token == formula
+
+# %% [markdown]
+# ### Why generating text is limited by memory bandwidth
+#
+# A decode step for one sequence does 2 FLOPs per weight but must *read* every weight from
+# memory: 4 bytes per weight in fp32, 2 in bf16. Processors do arithmetic much faster than
+# memory can feed them, so the step waits for memory. If memory delivers $B$ bytes per second
+# and the weights take $W$ bytes, at most
+#
+# $$\text{steps per second} \le B / W$$
+#
+# steps can run. Batching helps: a step for $b$ sequences reads the weights once and yields
+# $b$ tokens, so tokens per second grow with $b$ until arithmetic becomes the limit,
+# $\text{peak FLOP/s} / 2N$. We measure both limits on this machine (a large copy for
+# bandwidth, a large matrix product for arithmetic), then time decoding at several batch sizes
+# with a model whose weights are far larger than the processor's caches.
+
+# %%
+def timed(fn, repeats: int = 3) -> float:
+    """Best wall-clock seconds of `repeats` calls: the least disturbed by anything else running."""
+    best = math.inf
+    for _ in range(repeats):
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        start = time.perf_counter()
+        fn()
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def measure_bandwidth(n_numbers: int, dtype: torch.dtype) -> float:
+    """Bytes per second moved by copying a large tensor (each number is read once and written once)."""
+    source, target = torch.ones(n_numbers, dtype=dtype, device=device), torch.empty(n_numbers, dtype=dtype, device=device)
+    return 2 * n_numbers * source.element_size() / timed(lambda: target.copy_(source))
+
+
+def measure_matmul_rate(n: int, dtype: torch.dtype) -> float:
+    """FLOP/s of an n x n matrix product, 2 n^3 FLOPs: about the most arithmetic this device can do."""
+    a = torch.randn(n, n, device=device).to(dtype)
+    return 2 * n**3 / timed(lambda: a @ a, repeats=5)
+
+
+dtype = torch.float32 if device.type == "cpu" else torch.bfloat16
+bandwidth = measure_bandwidth(2**25 if device.type == "cpu" else 2**28, dtype)
+peak = measure_matmul_rate(1024 if device.type == "cpu" else 8192, dtype)
+print(f"measured: memory bandwidth {bandwidth / 1e9:.1f} GB/s, matrix-product rate {peak / 1e9:.1f} GFLOP/s")
+
+# %%
+big_config = (GPTConfig(vocab_size=100, context_length=64, n_layer=8, n_head=8, d_model=512) if device.type == "cpu"
+              else GPTConfig(vocab_size=100, context_length=64, n_layer=4, n_head=32, d_model=4096))
+with torch.device(device):  # build the weights where they will live
+    big = GPT(big_config).to(dtype).eval()
+n_big = big.num_parameters()
+weight_bytes = n_big * torch.finfo(dtype).bits // 8
+print(f"model: {n_big:,} parameters, {size.human_bytes(weight_bytes)} of weights")
+
+
+def generate(batch: int, new_tokens: int = 8) -> None:
+    cache = [None] * big.config.n_layer
+    tokens = torch.zeros((batch, 1), dtype=torch.long, device=device)
+    for _ in range(new_tokens):
+        tokens = decode_step(big, tokens, cache).argmax(dim=-1, keepdim=True)  # greedy: the likeliest token
+
+
+batches = [1, 4, 16, 64]
+rates = [b * 8 / timed(lambda b=b: generate(b)) for b in batches]
+bound = [economics.decode_tokens_per_second_bound(n_big, bandwidth, peak, "fp32" if dtype == torch.float32 else "bf16",
+                                                  batch_size=b) for b in batches]
+for b, r, u in zip(batches, rates, bound, strict=True):
+    print(f"batch {b:>2}: {r:8.1f} tokens/s measured, bound {u:8.1f} tokens/s, "
+          f"{r * economics.inference_flops_per_token(n_big) / 1e9:6.1f} GFLOP/s achieved")
+
+# %% [markdown]
+# The plot puts the measurements under the two limits. At batch 1 the measured rate sits near
+# the memory-bandwidth line (your numbers will differ from the committed ones; the shape
+# should not). Larger batches get many more tokens out of each pass over the weights, until
+# arithmetic becomes the limit.
+
+# %%
+fig, ax = figure()
+grid = torch.logspace(0, math.log10(batches[-1]), 50)
+ax.plot(grid, grid * bandwidth / weight_bytes, linestyle="--", color=PALETTE[1], label="memory limit: b x bandwidth / weight bytes")
+ax.axhline(peak / economics.inference_flops_per_token(n_big), linestyle=":", color=PALETTE[3],
+           label="arithmetic limit: peak FLOP/s / 2N")
+ax.plot(batches, rates, marker="o", color=PALETTE[0], label="measured")
+ax.set_xscale("log", base=2)
+ax.set_yscale("log")
+ax.set_xlabel("sequences decoded together (batch)")
+ax.set_ylabel("tokens per second")
+ax.set_title("Decoding: bandwidth-bound, then compute-bound")
+legend = ax.legend(fontsize=8)
+
+# %%
+# Loose checks that hold on any machine: batching raises throughput a lot, and nothing beats the arithmetic limit.
+assert rates[-1] > 3 * rates[0], rates
+assert max(rates) < 1.5 * peak / economics.inference_flops_per_token(n_big)
+
+# %% [markdown]
+# This is the economics of serving in one picture. A provider batches many users' requests
+# into each step, because a step costs nearly the same for one sequence as for dozens; the
+# price of a token falls with the batch, and what limits the batch is memory, since each
+# sequence adds its KV cache. Quantizing the weights (量化, chapter 5) from 2 bytes to 1 halves
+# $W$ and so doubles the bandwidth limit.
+#
+# ## A serving calculator
+#
+# `lib.economics` puts those formulas together. Hardware figures are arguments:
+# `economics.DATASHEETS` holds three accelerators' vendor datasheet numbers (memory, bandwidth,
+# dense bf16 peak), with their sources. The KV cache per token comes from lesson 1.4's
+# `scaling.kv_cache_bytes`, with each model's published configuration.
+
+# %%
+h100 = economics.DATASHEETS["H100 SXM"]
+print(h100)
+llama_kv = scaling.kv_cache_bytes(126, 16384, n_head=128, n_kv_head=8)  # bytes per token, bf16
+llama_n = scaling.llama_parameter_count(126, 16384, 53248, 128_000, 128, 8)
+print(economics.serving_report(llama_n, llama_kv, h100, batch_size=16, context_tokens=8192))
+
+# %% [markdown]
+# Llama 3.1 405B in bf16 does not fit on one 8-GPU server of 80 GB H100s; spread over the
+# GPUs it needs, and with 16 sequences in flight, it still spends each step reading weights.
+# The bound is a ceiling: real servers lose some of it to communication between GPUs and to
+# everything that is not a matrix product.
+#
+# ## Try it: serve a model
+#
+# Pick a model (configurations from the GPT-3 and Llama 3 papers), a number format for its
+# weights (the KV cache stays in bf16), an accelerator, a batch size and a context length.
+
+# %%
+serving_models = {  # name: (parameters, KV-cache bytes per token in bf16)
+    "GPT-3 175B": (gpt_on_meta(GPT3_175B).num_parameters(), scaling.kv_cache_bytes(96, 12288)),
+    "Llama 3 8B": (scaling.llama_parameter_count(32, 4096, 14336, 128_000, 32, 8),
+                   scaling.kv_cache_bytes(32, 4096, n_head=32, n_kv_head=8)),
+    "Llama 3 70B": (scaling.llama_parameter_count(80, 8192, 28672, 128_000, 64, 8),
+                    scaling.kv_cache_bytes(80, 8192, n_head=64, n_kv_head=8)),
+    "Llama 3.1 405B": (llama_n, llama_kv),
+}
+
+
+def show_serving(model: str = "Llama 3 70B", dtype: str = "bf16", accelerator: str = "H100 SXM",
+                 batch_size: int = 8, context_tokens: int = 8192) -> None:
+    n, kv_per_token = serving_models[model]  # the KV cache stays in bf16 whatever the weights' format
+    print(economics.serving_report(n, kv_per_token, economics.DATASHEETS[accelerator], dtype, batch_size, context_tokens))
+
+
+show_serving()
+interactive_view(show_serving, model=list(serving_models), dtype=["bf16", "int8", "int4"],
+                 accelerator=list(economics.DATASHEETS), batch_size=(1, 256, 1), context_tokens=(512, 131072, 512))
+
+# %% [markdown]
+# Try: Llama 3 8B at batch 1 and at batch 64 (the accelerator-hours per million tokens fall
+# almost 64-fold); the 70B model in int4 instead of bf16; a 128K context at batch 64 (the KV
+# cache outgrows the weights).
+#
+# ## An application, honestly: a healthcare-style classifier
+#
+# The breast cancer dataset bundled with scikit-learn (the Wisconsin Diagnostic Breast Cancer
+# data, Street, Wolberg & Mangasarian, 1993) describes 569 breast masses by 30 measurements of
+# cell nuclei in a digitised image of a fine-needle biopsy, each labelled malignant (212) or
+# benign (357). A **logistic regression** (逻辑回归), an MLP with no hidden layer, is enough.
+
+# %%
+data = load_breast_cancer()
+features = torch.tensor(data.data, dtype=torch.float32)
+malignant = torch.tensor(data.target == 0, dtype=torch.float32)  # scikit-learn codes malignant as 0; we make it 1
+train_idx, test_idx = train_test_split(torch.arange(len(malignant)).numpy(), test_size=0.3, random_state=0,
+                                       stratify=malignant.numpy())
+mean, std = features[train_idx].mean(0), features[train_idx].std(0)  # statistics of the training set only
+x_train, x_test = (features[train_idx] - mean) / std, (features[test_idx] - mean) / std
+y_train, y_test = malignant[train_idx].unsqueeze(1), malignant[test_idx].unsqueeze(1)
+
+seed_everything(0)
+classifier = MLP((30, 1))
+history = fit(classifier, make_batches(x_train, y_train, batch_size=32), F.binary_cross_entropy_with_logits,
+              torch.optim.Adam(classifier.parameters(), lr=0.01), epochs=30,
+              val_batches=make_batches(x_test, y_test, batch_size=256, shuffle=False))
+print(f"test accuracy: {history.last('val_metric'):.3f} on {len(test_idx)} held-out cases")
+assert history.last("val_metric") > 0.93
+
+# %% [markdown]
+# Accuracy alone hides the two errors that matter differently. The **sensitivity** (灵敏度) is
+# the share of malignant cases found, $TP / (TP + FN)$; the **specificity** (特异度) is the share
+# of benign cases cleared, $TN / (TN + FP)$. A missed cancer (false negative) and a needless
+# further test (false positive) have very different costs, and the decision threshold trades
+# one for the other. We compute both by hand and check them against scikit-learn.
+
+# %%
+with torch.no_grad():
+    probability = torch.sigmoid(classifier(x_test)).squeeze(1)
+truth = y_test.squeeze(1).bool()
+
+
+def sensitivity_specificity(threshold: float) -> tuple[float, float]:
+    predicted = probability >= threshold
+    tp, fn = (predicted & truth).sum().item(), (~predicted & truth).sum().item()
+    tn, fp = (~predicted & ~truth).sum().item(), (predicted & ~truth).sum().item()
+    return tp / (tp + fn), tn / (tn + fp)
+
+
+sens, spec = sensitivity_specificity(0.5)
+assert math.isclose(sens, recall_score(truth.numpy(), (probability >= 0.5).numpy(), pos_label=True))
+assert math.isclose(spec, recall_score(truth.numpy(), (probability >= 0.5).numpy(), pos_label=False))
+print(f"threshold 0.5: sensitivity {sens:.3f}, specificity {spec:.3f}")
+
+thresholds = torch.linspace(0.01, 0.99, 99)
+curves = [sensitivity_specificity(t.item()) for t in thresholds]
+fig, ax = figure()
+ax.plot(thresholds, [s for s, _ in curves], label="sensitivity (cancers found)")
+ax.plot(thresholds, [p for _, p in curves], label="specificity (benign cases cleared)")
+ax.set_xlabel("decision threshold on the predicted probability of malignancy")
+ax.set_ylabel("share of test cases")
+ax.set_title("One model, many trade-offs")
+legend = ax.legend()
+
+# %% [markdown]
+# Lowering the threshold finds more cancers and sends more healthy patients for more tests;
+# where to set it is a clinical decision, not a statistical one. And a high score on 171
+# held-out cases from one old dataset is the *start* of the evidence a medical tool needs, not
+# the end: it must be validated prospectively on the patients and equipment where it will be
+# used, its probabilities must be calibrated, its failures studied by subgroup, and it must
+# be cleared by a regulator. Med-PaLM's authors make the same point about their far larger
+# model: its answers still fell short of clinicians' in important ways, and much more
+# evaluation is needed before clinical use.
+#
+# ## Summary
+#
+# - The article's application areas are real, and each has published examples: BERT in Google
+#   Search, Codex in Copilot, Whisper, ViT, BloombergGPT, Med-PaLM, AlphaFold and ESM-2,
+#   CLIP-based inspection. Turing-NLG is Microsoft's, not Google's; WaveNet synthesises speech.
+#   We give no market-size numbers, because none could be cited exactly.
+# - Serving costs about $2N$ FLOPs per token, and after $3D$ served tokens inference has cost
+#   as much compute as training.
+# - A decode step reads all weights, so at small batch it runs at most bandwidth / weight-bytes
+#   steps per second; batching shares that read among many sequences, which is what makes
+#   serving affordable. We measured both limits on this machine.
+# - `lib.economics` computes memory, accelerators, FLOPs per token and the decode bound from
+#   hardware figures you pass in.
+# - Accuracy is not enough for medical use: sensitivity, specificity, the threshold, and
+#   prospective validation are.
+#
+# ## Exercises
+#
+# **1.** How many FLOPs does a 70-billion-parameter model need to generate one token?
+
+# %%
+# BEGIN SOLUTION
+answer_1 = 2 * 70e9
+# END SOLUTION
+check_close("FLOPs per generated token, 70B", answer_1, economics.inference_flops_per_token(70e9),
+            hint="a forward pass only: 2 FLOPs per parameter")
+
+# %% [markdown]
+# **2.** A 70B model is served in bf16 on one H200 (4.8 TB/s of memory bandwidth), one
+# sequence at a time. At most how many tokens per second can it generate, ignoring the KV cache?
+
+# %%
+# BEGIN SOLUTION
+answer_2 = 4.8e12 / (70e9 * 2)
+# END SOLUTION
+h200 = economics.DATASHEETS["H200 SXM"]
+expected_2 = economics.decode_tokens_per_second_bound(70e9, h200.bandwidth_bytes_per_s, h200.peak_flops, "bf16")
+check_close("tokens/s bound, 70B in bf16 on one H200", answer_2, expected_2, rel=1e-9,
+            hint="every step reads all the weights: bandwidth / (parameters x 2 bytes)")
+
+# %% [markdown]
+# The check rejects the answer that forgets bf16 takes 2 bytes per parameter:
+
+# %%
+print(expect_wrong(check_close, "tokens/s bound, 70B in bf16 on one H200", 4.8e12 / 70e9, expected_2, rel=1e-9))
+
+# %% [markdown]
+# **3.** After how many generated tokens has serving LLaMA-65B (trained on 1.4T tokens) cost as
+# many FLOPs as training it?
+
+# %%
+# BEGIN SOLUTION
+answer_3 = 3 * 1.4e12
+# END SOLUTION
+check_close("break-even tokens, LLaMA-65B", answer_3, economics.breakeven_tokens(1.4e12),
+            hint="set 2 N T equal to 6 N D")
+
+# %% [markdown]
+# **4.** In the classifier above, at what sensitivity does the threshold 0.2 operate? Use
+# `sensitivity_specificity` or compute it from `probability` and `truth` yourself.
+
+# %%
+# BEGIN SOLUTION
+answer_4 = ((probability >= 0.2) & truth).sum().item() / truth.sum().item()
+# END SOLUTION
+check_close("sensitivity at threshold 0.2", answer_4,
+            recall_score(truth.numpy(), (probability >= 0.2).numpy(), pos_label=True),
+            hint="cancers predicted malignant / all cancers")
+
+# %% [markdown]
+# ## References
+#
+# - Nayak, *Understanding searches better than ever before*, Google (The Keyword blog), 25 October 2019 (BERT in Search).
+# - Devlin et al., *BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding*, NAACL 2019, arXiv:1810.04805.
+# - Rosset, *Turing-NLG: A 17-billion-parameter language model by Microsoft*, Microsoft Research Blog, February 2020.
+# - Chen et al., *Evaluating Large Language Models Trained on Code*, 2021, arXiv:2107.03374 (Codex).
+# - Radford et al., *Robust Speech Recognition via Large-Scale Weak Supervision*, 2022, arXiv:2212.04356 (Whisper).
+# - van den Oord et al., *WaveNet: A Generative Model for Raw Audio*, 2016, arXiv:1609.03499.
+# - Dosovitskiy et al., *An Image is Worth 16x16 Words: Transformers for Image Recognition at Scale*, ICLR 2021, arXiv:2010.11929.
+# - Wu et al., *BloombergGPT: A Large Language Model for Finance*, 2023, arXiv:2303.17564.
+# - Brynjolfsson, Li & Raymond, *Generative AI at Work*, NBER Working Paper 31161, 2023.
+# - Ansari et al., *Chronos: Learning the Language of Time Series*, 2024, arXiv:2403.07815.
+# - Das et al., *A Decoder-Only Foundation Model for Time-Series Forecasting*, ICML 2024, arXiv:2310.10688 (TimesFM).
+# - Singhal et al., *Large Language Models Encode Clinical Knowledge*, Nature 620, 2023 (Med-PaLM).
+# - Jumper et al., *Highly Accurate Protein Structure Prediction with AlphaFold*, Nature 596, 2021.
+# - Lin et al., *Evolutionary-Scale Prediction of Atomic-Level Protein Structure with a Language Model*, Science 379, 2023 (ESM-2).
+# - Jeong et al., *WinCLIP: Zero-/Few-Shot Anomaly Classification and Segmentation*, CVPR 2023.
+# - Bergmann et al., *MVTec AD: A Comprehensive Real-World Dataset for Unsupervised Anomaly Detection*, CVPR 2019.
+# - Street, Wolberg & Mangasarian, *Nuclear Feature Extraction for Breast Tumor Diagnosis*, SPIE 1905, 1993 (the dataset).
+# - Pope et al., *Efficiently Scaling Transformer Inference*, MLSys 2023, arXiv:2211.05102 (memory-bound decoding, batching, KV cache).
+# - Accelerator figures: NVIDIA A100, H100 and H200 Tensor Core GPU datasheets (`lib.economics.DATASHEETS`).

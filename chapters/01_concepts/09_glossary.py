@@ -1,0 +1,220 @@
+# %% [markdown]
+# # 1.9 Glossary (术语表)
+#
+# **Time:** about 15 s on a laptop CPU · **Prerequisites:** none; keep it open beside the other lessons · **You will learn:** the English and Chinese names of the course's key terms, a one-line definition of each, and which lesson teaches it.
+#
+# In this lesson you will:
+#
+# - see every term of the source article's glossary (its section 1.4), with the definitions it got
+#   wrong corrected;
+# - read the course's bilingual glossary as one table, each term linked to the lesson that teaches it;
+# - look a term up in English or in Chinese, with a function and with a search box;
+# - see which lesson introduces which terms.
+#
+# The glossary is data, kept in `lib/glossary.py`: the table below is generated from it, a test checks
+# that every lesson it links to exists, and this notebook checks it again when it runs.
+
+# %%
+# Setup: on Colab, install the course's `lib` without touching Colab's own torch or ipywidgets.
+# Anywhere else this does nothing: `pip install -r requirements.txt` has installed it already.
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    url = "git+https://github.com/large-models-course/large-models-course@main"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", url], check=True)
+
+# %%
+import re
+import unicodedata
+
+from IPython.display import Markdown, display
+
+from lib.checks import check_equal, expect_wrong
+from lib.course import CHAPTERS, read_lesson
+from lib.device import seed_everything
+from lib.glossary import ARTICLE_TERMS, GLOSSARY, lookup, markdown_table, missing_lessons, terms_by_lesson
+from lib.plots import PALETTE, figure, use_course_style
+from lib.widgets import interactive_view
+
+generator = seed_everything(0)
+use_course_style()
+
+# %% [markdown]
+# ## The source article's glossary, corrected
+#
+# The source article defines fifteen terms and abbreviations in its section 1.4. Most definitions are
+# fine; three need correcting:
+#
+# - **Pre-training** (预训练) is described as "unsupervised learning". Pre-training a language model is
+#   *self-supervised* (自监督学习): the model predicts the next (or a masked-out) token of real text, so
+#   every position has a right answer taken from the data itself. That is not unsupervised learning in
+#   the sense of clustering, where there is no answer at all. Lesson 1.5 shows it.
+# - **Backpropagation** (反向传播) is described as computing the gradients *and updating the
+#   parameters*. Backpropagation only computes the gradients; the **optimizer** (优化器) then uses them
+#   to update the parameters. In PyTorch these are two different lines, `loss.backward()` and
+#   `optimizer.step()` (lessons 2.3 and 2.5).
+# - The article writes **转移学习** for transfer learning; the usual Chinese term is **迁移学习**.
+#
+# Every term of section 1.4 is in the glossary. `lookup` finds each one by the name the article uses:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+def pad(text: str, width: int) -> str:
+    """Pad to ``width`` columns, counting a Chinese character as two, as terminals and notebooks draw it."""
+    return text + " " * (width - sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text))
+
+
+print(pad("article term", 14) + pad("glossary entry", 38) + "lesson")
+for name in ARTICLE_TERMS:
+    hits = lookup(name)
+    assert hits, f"{name} is missing from the glossary"
+    print(pad(name, 14) + pad(hits[0].english, 38) + hits[0].lesson_number)
+
+# %% [markdown]
+# ## The glossary
+#
+# One row per term, sorted by the English name. The last column links to the lesson that teaches the
+# term or shows it at work.
+
+# %%
+display(Markdown(markdown_table()))
+
+# %% [markdown]
+# Every link must lead somewhere. We check that each lesson the glossary links to exists, as a
+# notebook and as its `.py` source, and count the terms.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+missing = missing_lessons()
+assert not missing, f"the glossary links to lessons that do not exist: {missing}"
+assert all((CHAPTERS / t.lesson).with_suffix(".py").is_file() for t in GLOSSARY)
+
+by_lesson = terms_by_lesson()
+from_article = {lookup(name)[0].english for name in ARTICLE_TERMS}
+print(f"{len(GLOSSARY)} terms ({len(from_article)} from the article's section 1.4), "
+      f"linked to {len(by_lesson)} lessons; every link resolves")
+
+# %% [markdown]
+# ## Looking a term up
+#
+# `lookup(query)` returns the terms whose English or Chinese name contains `query`, ignoring case:
+# exact names first, then names that start with the query, then names that contain it. With
+# `in_definitions=True` it searches the definitions too.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+for query in ("梯度", "DL", "softmax"):
+    print(f"{query!r}: " + "; ".join(f"{t.english} = {t.chinese}" for t in lookup(query)))
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("in the names:", [t.english for t in lookup("hidden state")])
+print("in the definitions too:", [t.english for t in lookup("hidden state", in_definitions=True)])
+
+# %% [markdown]
+# A search box does the same lookups: type a word in either language.
+
+# %%
+def show_terms(query: str = "梯度", in_definitions: bool = False) -> None:
+    if not query.strip():
+        print("type a term in English or Chinese")
+        return
+    hits = lookup(query, in_definitions=in_definitions)
+    display(Markdown(markdown_table(hits)) if hits else Markdown(f"No term matches *{query}*."))
+
+
+show_terms("归一化")
+interactive_view(show_terms, query="梯度", in_definitions=False)
+
+# %% [markdown]
+# ## Which lesson teaches what
+#
+# The number of terms each lesson introduces shows where the vocabulary of the course is built: the
+# neural-network basics of 1.2 and the mathematics of chapter 2 carry most of it.
+
+# %%
+def short_title(lesson: str) -> str:
+    """'1.2 Neural network basics (神经网络基础)' -> '1.2 Neural network basics', for the plot's labels."""
+    title = read_lesson((CHAPTERS / lesson).with_suffix(".py")).title
+    return re.sub(r"\s*[(（].*$", "", title)
+
+
+titles = [short_title(lesson) for lesson in by_lesson]
+counts = [len(terms) for terms in by_lesson.values()]
+assert sum(counts) == len(GLOSSARY)
+basics_and_math = len(by_lesson["01_concepts/02_neural_network_basics.ipynb"]) + sum(
+    len(terms) for lesson, terms in by_lesson.items() if lesson.startswith("02_math/"))
+assert basics_and_math > len(GLOSSARY) / 2  # "carry most of it"
+
+fig, ax = figure(width=8.5, height=4.6)
+chapter_1 = [lesson.startswith("01_") for lesson in by_lesson]
+bars = ax.barh(range(len(titles)), counts, color=[PALETTE[0] if c else PALETTE[1] for c in chapter_1])
+ax.legend([bars[chapter_1.index(True)], bars[chapter_1.index(False)]], ["chapter 1: concepts", "chapter 2: mathematics"],
+          loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2)
+ax.set_yticks(range(len(titles)), titles)
+ax.invert_yaxis()
+ax.set_xlabel("glossary terms the lesson teaches")
+ax.grid(axis="y", visible=False)
+for i, n in enumerate(counts):
+    ax.text(n + 0.2, i, str(n), va="center", fontsize=9)
+
+# %%
+for lesson, terms in by_lesson.items():
+    print(f"{short_title(lesson)}: " + ", ".join(t.english for t in terms))
+
+# %% [markdown]
+# ## Summary
+#
+# - The course's glossary lists each key term in English and Chinese with a one-line definition and a
+#   link to the lesson that teaches it; it lives in `lib/glossary.py` as data.
+# - It holds every term of the source article's section 1.4, corrected where the article was wrong:
+#   pre-training is mostly self-supervised; backpropagation computes gradients and the optimizer
+#   updates the parameters; 迁移学习 is the usual name for transfer learning.
+# - `lookup` finds a term from either language; `markdown_table` renders any selection of terms.
+#
+# ## Exercises
+#
+# **1.** Use `lookup` to find the Chinese term for *fine-tuning*.
+
+# %%
+# BEGIN SOLUTION
+answer_1 = lookup("fine-tuning")[0].chinese
+# END SOLUTION
+check_equal("Chinese for fine-tuning", answer_1, "微调", hint="lookup('fine-tuning')[0].chinese")
+
+# %% [markdown]
+# Fine-tuning and pre-training are easy to mix up; the check rejects the wrong one:
+
+# %%
+print(expect_wrong(check_equal, "Chinese for fine-tuning", lookup("pre-training")[0].chinese, "微调"))
+
+# %% [markdown]
+# **2.** Which lesson teaches 反向传播? Give its number as a string, such as `"1.2"`.
+
+# %%
+# BEGIN SOLUTION
+answer_2 = lookup("反向传播")[0].lesson_number
+# END SOLUTION
+check_equal("lesson that teaches 反向传播", answer_2, "2.3", hint="look it up, then read .lesson_number")
+
+# %% [markdown]
+# **3.** How many glossary terms are taught in chapter 2 (the lessons under `02_math/`)?
+
+# %%
+# BEGIN SOLUTION
+answer_3 = sum(1 for term in GLOSSARY if term.lesson.startswith("02_math/"))
+# END SOLUTION
+check_equal("terms taught in chapter 2", answer_3,
+            sum(len(terms) for lesson, terms in by_lesson.items() if lesson.startswith("02_math/")),
+            hint="each term's .lesson is a path such as '02_math/05_optimizers.ipynb'")
+
+# %% [markdown]
+# ## References
+#
+# - Goodfellow, Bengio and Courville, *Deep Learning*, MIT Press, 2016: https://www.deeplearningbook.org
+# - Zhang, Lipton, Li and Smola, *Dive into Deep Learning*, Cambridge University Press, 2023, in English
+#   (https://d2l.ai) and in Chinese as 《动手学深度学习》 (https://zh.d2l.ai): a good source for the Chinese
+#   names of terms.
+# - Each term's lesson lists the papers behind it.
