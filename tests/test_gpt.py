@@ -100,8 +100,12 @@ def test_generate_top_1_is_greedy():
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
-    [({"max_new_tokens": -1}, "max_new_tokens"), ({"context_length": 0}, "context_length"),
-     ({"temperature": 0.0}, "temperature must be positive"), ({"top_k": 0}, "top_k must be")],
+    [
+        ({"max_new_tokens": -1}, "max_new_tokens"),
+        ({"context_length": 0}, "context_length"),
+        ({"temperature": 0.0}, "temperature must be positive"),
+        ({"top_k": 0}, "top_k must be"),
+    ],
 )
 def test_generate_rejects_bad_arguments(kwargs, message):
     from lib.models.gpt import generate
