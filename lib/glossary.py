@@ -183,6 +183,12 @@ GLOSSARY: tuple[Term, ...] = (
     Term("LoRA (low-rank adaptation)", "低秩适配",
          "Parameter-efficient fine-tuning (参数高效微调): the pre-trained weights stay frozen and two small "
          "matrices, whose product is added to a weight matrix, are trained instead.", _PRETRAINING),
+    Term("knowledge distillation", "知识蒸馏",
+         "Training a small student model to match a large teacher's softened predictions, so that most of the "
+         "teacher's accuracy fits in far fewer parameters.", _PRETRAINING),
+    Term("quantization", "量化",
+         "Storing weights in fewer bits, e.g. int8 integers with one scale per row, so a model takes a quarter of "
+         "fp32's memory for a small rounding error.", _WHAT_IS),
     Term("convolutional neural network (CNN)", "卷积神经网络",
          "A network that slides small shared filters over an image, so it needs few weights and finds a "
          "pattern wherever it appears.", _ARCHITECTURES),

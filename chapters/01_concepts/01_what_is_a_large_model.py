@@ -29,6 +29,7 @@ import torch
 from torch import nn
 
 from lib.checks import check_close, check_equal, expect_wrong
+from lib.compress import dequantize_int8, quantize_int8
 from lib.data.milestones import milestones
 from lib.device import seed_everything
 from lib.models import size
@@ -233,6 +234,38 @@ for name, n in counts.items():
 # estimates (4 + 4), **16 bytes per parameter** before counting activations. That is 2.8 TB for
 # GPT-3, which is why large models are trained across many GPUs at once.
 #
+# ## Quantization: int8 weights in practice
+#
+# Serving in int8 is **quantization** (量化): each row of a weight matrix is stored as integers
+# $q = \operatorname{round}(w / s)$ in $[-127, 127]$ with one fp32 scale $s = \max|w| / 127$ per row, and
+# used as $w \approx q \cdot s$. The rounding error is at most $s/2$ per weight. We quantize the small
+# GPT above (`lib.compress.quantize_int8`, checked against PyTorch's own per-channel quantizer),
+# count the bytes and see how little its predictions move.
+
+# %%
+idx = torch.randint(256, (2, 64), generator=generator)
+reference = small(idx)
+int8_bytes, fp32_bytes = 0, 0
+with torch.no_grad():
+    for module in small.modules():
+        if isinstance(module, nn.Linear):
+            w = module.weight
+            q, scale = quantize_int8(w)
+            torch_q = torch.quantize_per_channel(w, scale, torch.zeros(len(scale), dtype=torch.long), 0, torch.qint8)
+            assert torch.equal(q, torch_q.int_repr())  # the same integers as PyTorch's quantizer
+            assert ((dequantize_int8(q, scale) - w).abs() <= scale[:, None] / 2 + 1e-7).all()  # error <= s/2
+            int8_bytes += q.numel() * q.element_size() + scale.numel() * 4
+            fp32_bytes += w.numel() * 4
+            w.copy_(dequantize_int8(q, scale))
+    change = (small(idx) - reference).abs().max() / reference.abs().max()
+print(f"linear weights: {fp32_bytes:,} bytes in fp32 -> {int8_bytes:,} in int8 + scales ({int8_bytes / fp32_bytes:.1%})")
+print(f"largest change of any output logit: {change:.2%} of the largest logit")
+assert int8_bytes / fp32_bytes < 0.27 and change < 0.05
+
+# %% [markdown]
+# A quarter of the bytes for a change of a few percent or less in the outputs of this (untrained) model. Real
+# quantization schemes add care for outlier weights and activations, but the idea is this one.
+#
 # ## Try it: size your own model
 #
 # The widget calls `lib.models.size.size_report`, a plain function (you can call it yourself).
@@ -263,6 +296,7 @@ interactive_view(show_size, n_layer=(1, 128, 1), d_model=(256, 16384, 256), voca
 #   2022 they doubled about every five months (the fit above); since then data has grown instead.
 # - A GPT's size follows from its shape: $N = 12Ld^2 + 13Ld + (V+T)d + 2d$, checked exactly
 #   against GPT-2 and GPT-3 built on the meta device.
+# - Quantization (量化) to int8 stores a quarter of fp32's bytes, with a rounding error of at most half a step.
 # - Memory is parameters x bytes per parameter: 2 bytes in bf16 to serve, about 16 bytes to train
 #   with Adam in mixed precision.
 #
@@ -326,4 +360,5 @@ check_close("growth when doubling d", answer_3, 2 * (12 * 1536 + 13) / (12 * 768
 # - Kaplan et al., *Scaling Laws for Neural Language Models*, 2020, arXiv:2001.08361 (the $12Ld^2$ approximation).
 # - Rajbhandari et al., *ZeRO: Memory Optimizations Toward Training Trillion Parameter Models*, SC 2020, arXiv:1910.02054 (16 bytes per parameter).
 # - The sources of every point on the timeline are printed under the plot (`lib/data/milestones.py`).
+# - Dettmers et al., *LLM.int8(): 8-bit Matrix Multiplication for Transformers at Scale*, NeurIPS 2022, arXiv:2208.07339 (int8 quantization of large models and their outlier features).
 # - PyTorch documentation, *Meta device*: https://pytorch.org/docs/stable/meta.html
