@@ -14,15 +14,6 @@ from lib.plots import scatter_real_fake
 matplotlib.use("Agg")
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """These networks are tiny: run them on one thread (fast, and not slowed by a busy CPU), then restore."""
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(old)
-
-
 def test_builders_shapes_and_output_range():
     G = gan.make_generator(4, 3, hidden=8, depth=1)
     D = gan.make_discriminator(3, hidden=8, depth=3, dropout=0.2)

@@ -8,15 +8,6 @@ from torch.nn import functional as F
 from lib.models.lora import LoRALinear, apply_lora, lora_parameter_count, merge_lora, trainable_parameter_count
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """These models are tiny: one CPU thread is as fast as several, and does not crawl on a shared machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def _random_lora(rank: int = 2, alpha: float = 8.0) -> LoRALinear:
     torch.manual_seed(0)
     layer = LoRALinear(nn.Linear(5, 3), rank=rank, alpha=alpha)

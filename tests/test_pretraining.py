@@ -33,15 +33,6 @@ matplotlib.use("Agg")
 TINY = PretrainConfig(hidden=8, epochs=2, batch_size=32)
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """These models are tiny: one CPU thread is as fast as several, and does not crawl on a shared machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 @pytest.fixture(scope="module")
 def digits():
     return load_digits_split()

@@ -10,15 +10,6 @@ from lib.train import make_batches
 from lib.training_loop import describe_curve, loss_curve, standardize
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """These models are tiny: one CPU thread is as fast as several, and does not crawl on a shared machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def test_standardize_matches_sklearn_and_uses_training_statistics_only():
     g = torch.Generator().manual_seed(0)
     train = torch.randn(50, 4, generator=g, dtype=torch.float64) * torch.tensor([1.0, 10.0, 0.1, 3.0]) + 5
