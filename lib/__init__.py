@@ -4,4 +4,4 @@ Lessons build each idea in the open, then import the same thing from here, check
 Importing `lib` does nothing but define names: no globals are changed, nothing is downloaded.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

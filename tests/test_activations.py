@@ -2,7 +2,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from lib import activations as act
+from lib.scratch import activations as act
 
 # a dense grid plus large |x|, where naive formulas overflow or return nan
 GRID = torch.cat([torch.linspace(-20, 20, 2001), torch.tensor([-1000.0, -100.0, -50.0, 0.0, 50.0, 100.0, 1000.0])])

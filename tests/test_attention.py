@@ -1,11 +1,12 @@
-"""Tests of lib.attention against PyTorch's scaled_dot_product_attention and lib.models.gpt."""
+"""Tests of lib.scratch.attention against PyTorch's scaled_dot_product_attention and lib.models.gpt."""
 
 import pytest
 import torch
 import torch.nn.functional as F
 
-from lib.attention import attention_weights, causal_mask, gpt_attention_maps, scaled_dot_product_attention
+from lib.models.attention_maps import gpt_attention_maps
 from lib.models.gpt import GPT, GPTConfig
+from lib.scratch.attention import attention_weights, causal_mask, scaled_dot_product_attention
 
 
 def _qkv(*shape, seed=0):

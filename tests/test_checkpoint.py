@@ -4,7 +4,7 @@ import pickle
 import pytest
 import torch
 
-from lib.checkpoint import CACHE_ENV, cache_dir, load_checkpoint, save_checkpoint
+from lib.core.checkpoint import CACHE_ENV, cache_dir, load_checkpoint, save_checkpoint
 
 
 def test_round_trip_keeps_tensors_and_metadata(tmp_path):

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from lib.checks import ExerciseError, check_close, check_equal, check_tensor, expect_wrong
+from lib.course.checks import ExerciseError, check_close, check_equal, check_tensor, expect_wrong
 
 
 def test_right_answers_pass_and_say_so(capsys):

@@ -2,7 +2,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from lib.compress import dequantize_int8, distillation_loss, quantize_int8
+from lib.compress.distillation import distillation_loss
+from lib.compress.quantization import dequantize_int8, quantize_int8
 
 
 def test_int8_matches_torch_per_channel_quantization():

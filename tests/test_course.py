@@ -7,7 +7,7 @@ from pathlib import Path
 import jupytext
 import pytest
 
-from lib.course import (
+from lib.course.catalogue import (
     BRANCH,
     REPOSITORY,
     ROOT,
@@ -41,7 +41,7 @@ def test_header_parser_names_what_is_missing(tmp_path):
 
 
 def test_readme_table_is_generated_and_current():
-    assert readme_table() in README, "README's lesson table is stale: run `python -m lib.authoring readme`"
+    assert readme_table() in README, "README's lesson table is stale: run `python -m lib.course.authoring readme`"
     assert len(lessons()) == README.count("](chapters/")
 
 
@@ -53,7 +53,7 @@ def test_every_readme_link_to_the_course_points_to_an_existing_notebook():
         path = re.search(r"(chapters/[\w./-]+\.ipynb)", link).group(1)
         assert (ROOT / path).is_file(), f"README links to a missing notebook: {link}"
         if link.startswith("https://"):
-            assert link in (colab_url(path), binder_url(path)), f"link not generated from lib.course: {link}"
+            assert link in (colab_url(path), binder_url(path)), f"link not generated from lib.course.catalogue: {link}"
 
 
 def test_links_come_from_the_one_repository_url():

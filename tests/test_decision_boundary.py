@@ -1,4 +1,4 @@
-"""Tests of lib.decision_boundary: the loss, the model, the grid, the training and the plot."""
+"""Tests of lib.lessons.lesson_1_2_boundaries: the loss, the model, the grid, the training and the plot."""
 
 import matplotlib
 import pytest
@@ -6,7 +6,7 @@ import torch
 from torch import nn
 
 from lib.data.synthetic import spirals, two_moons
-from lib.decision_boundary import (
+from lib.lessons.lesson_1_2_boundaries import (
     Boundary,
     ProbabilityGrid,
     binary_logit_loss,

@@ -4,7 +4,10 @@ import numpy as np
 import pytest
 import torch
 
-from lib.device import DEVICE_ENV, autocast, describe, is_quiet, pick_device, quiet_tqdm, seed_everything
+from lib.core.device import DEVICE_ENV, autocast, describe, pick_device
+from lib.core.progress import is_quiet, quiet
+from lib.core.seeding import local_generator, seed_everything, seeded
+from lib.core.threads import cpu_threads
 
 
 def test_pick_device_defaults_to_an_available_device(monkeypatch):
@@ -83,19 +86,52 @@ def test_describe_names_cpu():
 def test_quiet_context_restores_environment(monkeypatch):
     monkeypatch.delenv("COURSE_QUIET", raising=False)
     assert not is_quiet()
-    with quiet_tqdm():
+    with quiet():
         assert is_quiet()
     assert not is_quiet()
 
 
-def test_limit_cpu_threads_sets_and_validates():
-    from lib.device import limit_cpu_threads
-
+def test_cpu_threads_sets_inside_and_restores_after():
+    # Start from a count the autouse fixture does not set, so the test sees the context's own effect.
     before = torch.get_num_threads()
+    torch.set_num_threads(2)
     try:
-        limit_cpu_threads("cpu", 1)
-        assert torch.get_num_threads() == 1
+        with cpu_threads(1):
+            assert torch.get_num_threads() == 1
+        assert torch.get_num_threads() == 2
+        with cpu_threads(1, device="meta"):  # not a CPU: nothing changes
+            assert torch.get_num_threads() == 2
     finally:
         torch.set_num_threads(before)
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True, "2"])
+def test_cpu_threads_rejects_bad_counts(bad):
     with pytest.raises(ValueError, match="threads must be a positive int"):
-        limit_cpu_threads("cpu", 0)
+        with cpu_threads(bad):
+            pass
+
+
+def test_local_generator_leaves_the_global_stream_alone():
+    torch.manual_seed(5)
+    expected = torch.rand(3)
+    torch.manual_seed(5)
+    first = torch.rand(3, generator=local_generator(1))
+    again = torch.rand(3, generator=local_generator(1))
+    torch.testing.assert_close(first, again)
+    torch.testing.assert_close(torch.rand(3), expected)  # the global stream did not move
+
+
+def test_seeded_builds_the_same_weights_and_restores_the_caller_state():
+    torch.manual_seed(11)
+    expected = torch.rand(2)
+    torch.manual_seed(11)
+    with seeded(0):
+        a = torch.nn.Linear(4, 3).weight.detach().clone()
+    with seeded(0):
+        b = torch.nn.Linear(4, 3).weight.detach().clone()
+    torch.testing.assert_close(a, b)
+    torch.testing.assert_close(torch.rand(2), expected)
+    with pytest.raises(ValueError, match="seed must be an int"):
+        with seeded(-1):
+            pass

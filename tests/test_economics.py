@@ -4,8 +4,9 @@ import pytest
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
-from lib import economics, scaling
 from lib.models.gpt import GPT, GPTConfig
+from lib.scale import compute as scaling
+from lib.scale import serving as economics
 
 
 def test_inference_flops_per_token_matches_a_counted_forward_pass():
@@ -68,9 +69,9 @@ def test_serving_report_reads_like_the_numbers():
 
 
 def test_bad_inputs_are_clear_errors():
-    with pytest.raises(ValueError, match="n_parameters must be a positive number"):
+    with pytest.raises(ValueError, match="n_parameters must be a positive finite number"):
         economics.inference_flops_per_token(-1)
-    with pytest.raises(ValueError, match="n_training_tokens must be a positive number"):
+    with pytest.raises(ValueError, match="n_training_tokens must be a positive finite number"):
         economics.breakeven_tokens(0)
     with pytest.raises(ValueError, match="dtype must be one of"):
         economics.serving_memory_bytes(1e9, "fp64")
@@ -78,9 +79,9 @@ def test_bad_inputs_are_clear_errors():
         economics.gpus_needed(1e9, 80e9, usable_fraction=1.5)
     with pytest.raises(ValueError, match="batch_size must be a positive int"):
         economics.decode_tokens_per_second_bound(1e9, 1e12, 1e15, batch_size=0)
-    with pytest.raises(ValueError, match="tokens_per_second must be a positive number"):
+    with pytest.raises(ValueError, match="tokens_per_second must be a positive finite number"):
         economics.gpu_hours_per_million_tokens(0.0)
     with pytest.raises(TypeError, match="accelerator must be an Accelerator"):
         economics.serving_report(1e9, 0.0, "H100")
-    with pytest.raises(ValueError, match="kv_bytes_per_token must be a non-negative number"):
+    with pytest.raises(ValueError, match="kv_bytes_per_token must be a non-negative finite number"):
         economics.serving_report(1e9, -1.0, economics.DATASHEETS["H100 SXM"])

@@ -9,7 +9,7 @@ import torch.nn.functional as F
 
 from lib.data.synthetic import gaussian_ring
 from lib.models import gan
-from lib.plots import scatter_real_fake
+from lib.viz.plots import scatter_real_fake
 
 matplotlib.use("Agg")
 

@@ -1,12 +1,12 @@
-"""Tests of lib.glossary: the data (complete, unique, linked to lessons that exist) and the lookup."""
+"""Tests of lib.course.glossary: the data (complete, unique, linked to lessons that exist) and the lookup."""
 
 import re
 from pathlib import Path
 
 import pytest
 
-from lib.course import CHAPTERS
-from lib.glossary import (
+from lib.course.catalogue import CHAPTERS
+from lib.course.glossary import (
     ARTICLE_TERMS,
     GLOSSARY,
     Term,
@@ -150,7 +150,7 @@ def test_markdown_table_has_one_linked_row_per_term():
 def test_markdown_table_rejects_bad_input():
     with pytest.raises(ValueError, match="at least one Term"):
         markdown_table(())
-    with pytest.raises(TypeError, match="lib.glossary.Term"):
+    with pytest.raises(TypeError, match="lib.course.glossary.Term"):
         markdown_table(("not a term",))
 
 

@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from lib.gradcheck import autograd_gradient, gradcheck, numerical_gradient, relative_error, step_size_errors
+from lib.scratch.gradcheck import autograd_gradient, gradcheck, numerical_gradient, relative_error, step_size_errors
 
 
 def loss_fn(w, x):

@@ -6,16 +6,16 @@ import pytest
 import torch
 from torch import nn
 
-from lib.initialization import (
+from lib.scratch.initialization import (
     SCHEMES,
     init_std,
     init_weight_,
     initialize_,
     layer_statistics,
     make_weights,
-    plot_layer_statistics,
     propagate,
 )
+from lib.viz.layer_statistics import plot_layer_statistics
 
 
 def test_init_std_formulas():
@@ -92,7 +92,7 @@ def test_bad_inputs_raise_clear_errors():
     with pytest.raises(ValueError, match="depth must be a positive int"):
         make_weights("he", 0, 4)
     with pytest.raises(ValueError, match="activation must be one of"):
-        propagate(make_weights("he", 1, 4), "gelu", torch.randn(2, 4, dtype=torch.float64))
+        propagate(make_weights("he", 1, 4), "swish", torch.randn(2, 4, dtype=torch.float64))
     with pytest.raises(ValueError, match="weights must hold"):
         propagate([], "relu", torch.randn(2, 4))
     with pytest.raises(ValueError, match="x must be"):

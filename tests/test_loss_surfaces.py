@@ -1,4 +1,4 @@
-"""lib.loss_surfaces: values, hand-written gradients against autograd, trajectories against torch.optim."""
+"""lib.lessons.lesson_2_5_surfaces: values, hand-written gradients checked by autograd, trajectories by torch.optim."""
 
 import math
 
@@ -6,7 +6,7 @@ import matplotlib
 import pytest
 import torch
 
-from lib.loss_surfaces import (
+from lib.lessons.lesson_2_5_surfaces import (
     SURFACES,
     Surface,
     get_surface,
@@ -18,7 +18,7 @@ from lib.loss_surfaces import (
     steps_to_reach,
     trajectory,
 )
-from lib.plots import contour_paths
+from lib.viz.plots import contour_paths
 
 matplotlib.use("Agg")
 

@@ -4,7 +4,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from lib import losses as L
+from lib.scratch import losses as L
 
 G = torch.Generator().manual_seed(0)
 N, C = 8, 5

@@ -2,8 +2,8 @@ import re
 
 import pytest
 
-from lib import scaling
 from lib.data.milestones import MILESTONES, Milestone, milestones
+from lib.scale import compute as scaling
 
 
 def test_every_milestone_is_cited_and_well_formed():

@@ -1,4 +1,4 @@
-"""lib.optim: every teaching optimizer matches torch.optim step for step on a real model."""
+"""lib.scratch.optimizers: every teaching optimizer matches torch.optim step for step on a real model."""
 
 import copy
 
@@ -6,9 +6,9 @@ import pytest
 import torch
 from torch import nn
 
-from lib import optim as teach
 from lib.data.digits import load_digits_split
 from lib.models.mlp import MLP
+from lib.scratch import optimizers as teach
 
 CONFIGS = {
     "sgd": (lambda p: teach.SGD(p, lr=0.1), lambda p: torch.optim.SGD(p, lr=0.1)),

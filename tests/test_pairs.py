@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from lib.authoring import all_pair_problems, pair_problems, student_copy
-from lib.course import CHAPTERS, lesson_sources
+from lib.course.authoring import all_pair_problems, pair_problems, student_copy
+from lib.course.catalogue import CHAPTERS, lesson_sources
 
 EXEMPLAR = CHAPTERS / "01_concepts" / "01_what_is_a_large_model.py"
 

@@ -1,9 +1,9 @@
 import matplotlib.pyplot as plt
 import pytest
 
-from lib.plots import PALETTE, STYLE, figure, log_scatter, plot_history, use_course_style
-from lib.train import History
-from lib.widgets import interactive_view
+from lib.train.engine import History
+from lib.viz.plots import PALETTE, STYLE, figure, log_scatter, plot_history, use_course_style
+from lib.viz.widgets import interactive_view
 
 
 def teardown_function():

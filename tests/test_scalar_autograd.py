@@ -7,7 +7,8 @@ import torch
 from torch import nn
 
 from lib.models.mlp import MLP
-from lib.scalar_autograd import ScalarMLP, Value, cross_entropy, draw_graph, topological_order, zero_grad
+from lib.scratch.autograd import ScalarMLP, Value, cross_entropy, topological_order, zero_grad
+from lib.viz.autograd_graph import draw_graph
 
 UNARY = {
     "exp": (Value.exp, torch.exp),

@@ -5,9 +5,9 @@ import torch
 from torch.nn.attention import SDPBackend, sdpa_kernel
 from torch.utils.flop_counter import FlopCounterMode
 
-from lib import scaling
 from lib.models.gpt import GPT, GPTConfig, gpt_on_meta
-from lib.models.size import gpt_parameter_count
+from lib.scale import compute as scaling
+from lib.scale.parameters import gpt_parameter_count
 
 
 def test_training_flops_is_six_n_d():
@@ -114,13 +114,13 @@ def test_meta_model_parameters_agree_with_size_module():
 
 
 def test_bad_inputs_are_clear_errors():
-    with pytest.raises(ValueError, match="n_parameters must be a positive number"):
+    with pytest.raises(ValueError, match="n_parameters must be a positive finite number"):
         scaling.training_flops(0, 10)
     with pytest.raises(ValueError, match="n_tokens must be a whole number of sequences"):
         scaling.gpt_matmul_flops(1, 8, 10, 4, 6)
     with pytest.raises(ValueError, match="d_model must be a positive int"):
         scaling.gpt_matmul_flops(1, 0, 10, 4, 4)
-    with pytest.raises(ValueError, match="compute_flops must be a positive number"):
+    with pytest.raises(ValueError, match="compute_flops must be a positive finite number"):
         scaling.compute_optimal(-1.0)
     with pytest.raises(ValueError, match="give both n_head and n_kv_head"):
         scaling.kv_cache_bytes(2, 64, n_head=8)
@@ -130,5 +130,5 @@ def test_bad_inputs_are_clear_errors():
         scaling.llama_parameter_count(2, 64, 128, 10, 8, 3)
     with pytest.raises(ValueError, match="must all be positive"):
         scaling.power_law_fit([1, 2], [1, 0])
-    with pytest.raises(ValueError, match="n_tokens must be a positive number"):
+    with pytest.raises(ValueError, match="n_tokens must be a positive finite number"):
         scaling.training_budget_report(1e9, float("nan"))

@@ -2,7 +2,7 @@ import pytest
 import torch
 
 from lib.models.gpt import GPT, GPTConfig
-from lib.models.size import (
+from lib.scale.parameters import (
     gpt_parameter_breakdown,
     gpt_parameter_count,
     human_bytes,

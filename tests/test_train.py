@@ -2,7 +2,7 @@ import pytest
 import torch
 from torch import nn
 
-from lib.train import History, accuracy, evaluate, fit, make_batches
+from lib.train.engine import History, accuracy, evaluate, fit, make_batches
 
 
 def _separable(n=200, seed=0):
@@ -131,7 +131,7 @@ def test_make_batches_validates_arguments():
 
 
 def test_adamw_decays_matrices_only():
-    from lib.train import adamw
+    from lib.train.engine import adamw
 
     model = nn.Sequential(nn.Linear(4, 4), nn.LayerNorm(4))
     optimizer = adamw(model, lr=1e-3, weight_decay=0.5)
@@ -142,7 +142,7 @@ def test_adamw_decays_matrices_only():
 
 
 def test_adamw_rejects_bad_arguments():
-    from lib.train import adamw
+    from lib.train.engine import adamw
 
     with pytest.raises(ValueError, match="lr must be positive"):
         adamw(nn.Linear(2, 2), lr=0)

@@ -5,9 +5,9 @@ import torch
 from sklearn.preprocessing import StandardScaler
 from torch import nn
 
+from lib.lessons.lesson_1_6_loop import describe_curve, loss_curve, standardize
 from lib.models.mlp import MLP
-from lib.train import make_batches
-from lib.training_loop import describe_curve, loss_curve, standardize
+from lib.train.engine import make_batches
 
 
 def test_standardize_matches_sklearn_and_uses_training_statistics_only():

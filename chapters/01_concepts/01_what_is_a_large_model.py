@@ -28,17 +28,16 @@ import math
 import torch
 from torch import nn
 
-from lib.checks import check_close, check_equal, expect_wrong
-from lib.compress import dequantize_int8, quantize_int8
+from lib.compress.quantization import dequantize_int8, quantize_int8
+from lib.course.checks import check_close, check_equal, expect_wrong
+from lib.course.lesson import lesson_setup
 from lib.data.milestones import milestones
-from lib.device import seed_everything
-from lib.models import size
 from lib.models.gpt import GPT, GPT2_LARGE, GPT2_MEDIUM, GPT2_SMALL, GPT2_XL, GPT3_175B, GPTConfig, gpt_on_meta
-from lib.plots import PALETTE, figure, log_scatter, use_course_style
-from lib.widgets import interactive_view
+from lib.scale import parameters as size
+from lib.viz.plots import PALETTE, figure, log_scatter
+from lib.viz.widgets import interactive_view
 
-generator = seed_everything(0)
-use_course_style()
+device, generator = lesson_setup(seed=0)  # seed, device, one CPU thread for tiny models, the course's plot style
 
 # %% [markdown]
 # ## A large model is a neural network with very many parameters
@@ -239,7 +238,7 @@ for name, n in counts.items():
 # Serving in int8 is **quantization** (量化): each row of a weight matrix is stored as integers
 # $q = \operatorname{round}(w / s)$ in $[-127, 127]$ with one fp32 scale $s = \max|w| / 127$ per row, and
 # used as $w \approx q \cdot s$. The rounding error is at most $s/2$ per weight. We quantize the small
-# GPT above (`lib.compress.quantize_int8`, checked against PyTorch's own per-channel quantizer),
+# GPT above (`lib.compress.quantization.quantize_int8`, checked against PyTorch's own per-channel quantizer),
 # count the bytes and see how little its predictions move.
 
 # %%
@@ -268,7 +267,7 @@ assert int8_bytes / fp32_bytes < 0.27 and change < 0.05
 #
 # ## Try it: size your own model
 #
-# The widget calls `lib.models.size.size_report`, a plain function (you can call it yourself).
+# The widget calls `lib.scale.parameters.size_report`, a plain function (you can call it yourself).
 # Move the sliders: how does the count grow when you double the width $d$? When you double the
 # depth $L$?
 

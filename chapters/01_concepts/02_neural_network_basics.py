@@ -33,19 +33,21 @@ from torch import nn
 from torch.nn import functional as F
 from torch.utils.flop_counter import FlopCounterMode
 
-from lib.checks import check_close, check_equal, check_tensor, expect_wrong
+from lib.course.checks import check_close, check_equal, check_tensor, expect_wrong
+from lib.course.lesson import lesson_setup
 from lib.data.synthetic import spirals
-from lib.decision_boundary import binary_logit_loss, decision_boundary, plot_decision_boundary, probability_grid
-from lib.device import limit_cpu_threads, pick_device, seed_everything
+from lib.lessons.lesson_1_2_boundaries import (
+    binary_logit_loss,
+    decision_boundary,
+    plot_decision_boundary,
+    probability_grid,
+)
 from lib.models.mlp import MLP, mlp_parameter_count
-from lib.plots import PALETTE, figure, use_course_style
-from lib.train import accuracy, fit, make_batches
-from lib.widgets import interactive_view
+from lib.train.engine import accuracy, fit, make_batches
+from lib.viz.plots import PALETTE, figure
+from lib.viz.widgets import interactive_view
 
-generator = seed_everything(0)
-use_course_style()
-device = pick_device()
-limit_cpu_threads(device)  # tiny models: one CPU thread is as fast as several
+device, generator = lesson_setup(seed=0)  # seed, device, one CPU thread for tiny models, the course's plot style
 
 # %% [markdown]
 # ## A neuron: a weighted sum, a bias and an activation

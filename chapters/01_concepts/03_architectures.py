@@ -32,12 +32,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from lib import attention
-from lib.checks import check_equal, check_tensor, expect_wrong
+from lib.course.checks import check_equal, check_tensor, expect_wrong
+from lib.course.lesson import lesson_setup
 from lib.data.char_tokenizer import CharTokenizer, RandomBlocks, next_token_blocks
 from lib.data.digits import load_digits_split
 from lib.data.pydoc_corpus import load_python_docs
-from lib.device import pick_device, seed_everything
+from lib.models.attention_maps import gpt_attention_maps
 from lib.models.cnn import (
     DigitCNN,
     conv2d,
@@ -49,14 +49,13 @@ from lib.models.cnn import (
 from lib.models.gpt import GPT, GPTConfig, generate
 from lib.models.mlp import MLP, mlp_parameter_count
 from lib.models.rnn import CharRNN, RNNCell, char_rnn_parameter_count, rnn_parameter_count, run_rnn
-from lib.models.size import gpt_parameter_count, parameter_count
-from lib.plots import PALETTE, figure, use_course_style
-from lib.train import accuracy, adamw, fit, make_batches
-from lib.widgets import interactive_view
+from lib.scale.parameters import gpt_parameter_count, parameter_count
+from lib.scratch import attention
+from lib.train.engine import accuracy, adamw, fit, make_batches
+from lib.viz.plots import PALETTE, figure
+from lib.viz.widgets import interactive_view
 
-generator = seed_everything(0)
-use_course_style()
-device = pick_device()
+device, generator = lesson_setup(seed=0)  # seed, device, one CPU thread for tiny models, the course's plot style
 large = device.type == "cuda"  # on a GPU, train the language models longer and wider
 
 # %% [markdown]
@@ -523,7 +522,7 @@ for causal in (False, True):
     expected = F.scaled_dot_product_attention(q, k, v, is_causal=causal)
     torch.testing.assert_close(attention_from_scratch(q, k, v, causal), expected)
     torch.testing.assert_close(attention.scaled_dot_product_attention(q, k, v, causal=causal)[0], expected)
-print("our attention, lib.attention and F.scaled_dot_product_attention agree, with and without the mask")
+print("our attention, lib.scratch.attention and F.scaled_dot_product_attention agree, with and without the mask")
 
 for width in (16, 1024):
     queries, keys = torch.randn(2, 10_000, width, generator=generator)
@@ -596,7 +595,7 @@ legend = ax.legend(loc="lower left", fontsize=9)
 #
 # ### What the model attends to
 #
-# `lib.attention.gpt_attention_maps` recomputes every attention weight of the trained GPT,
+# `lib.models.attention_maps.gpt_attention_maps` recomputes every attention weight of the trained GPT,
 # since PyTorch's fused kernel never returns them. First we check, for the first block, that our
 # from-scratch attention applied to the model's own queries, keys and values gives exactly what
 # the block's attention layer computes.
@@ -610,14 +609,14 @@ with torch.no_grad():
     q, k, v = (t.view(1, -1, gpt_config.n_head, d // gpt_config.n_head).transpose(1, 2) for t in block.attn.qkv(x).split(d, dim=2))
     heads = attention_from_scratch(q, k, v, causal=True).transpose(1, 2).reshape(1, -1, d)
     torch.testing.assert_close(block.attn.proj(heads), block.attn(x))
-maps = attention.gpt_attention_maps(gpt, snippet)  # (layer, batch, head, query, key)
+maps = gpt_attention_maps(gpt, snippet)  # (layer, batch, head, query, key)
 assert maps.shape == (L, 1, gpt_config.n_head, snippet.shape[1], snippet.shape[1])
 torch.testing.assert_close(maps.sum(dim=-1), torch.ones(maps.shape[:-1]))  # each row is a distribution
 
 # %%
 # Where does each head of the last block put its weight, over 64 validation blocks?
 probe_inputs, probe_targets = val_inputs[:64, :64], val_targets[:64, :64]
-probe_maps = attention.gpt_attention_maps(gpt, probe_inputs)[L - 1]  # (block, head, query, key)
+probe_maps = gpt_attention_maps(gpt, probe_inputs)[L - 1]  # (block, head, query, key)
 is_space = (probe_inputs == tokenizer.encode(" ")[0]).float()  # (block, key)
 on_spaces = (probe_maps * is_space[:, None, None, :]).sum(-1).mean(dim=(0, 2))  # per head
 # what attention spread evenly over the i + 1 keys that query i may see would put on spaces

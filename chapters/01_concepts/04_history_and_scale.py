@@ -37,22 +37,20 @@ from torch.nn import functional as F
 from torch.nn.attention import SDPBackend, sdpa_kernel
 from torch.utils.flop_counter import FlopCounterMode
 
-from lib import scaling
-from lib.checks import check_close, expect_wrong
+from lib.core.seeding import seed_everything
+from lib.course.checks import check_close, expect_wrong
+from lib.course.lesson import lesson_setup
 from lib.data.char_tokenizer import CharTokenizer, RandomBlocks, next_token_blocks
 from lib.data.milestones import milestones
 from lib.data.pydoc_corpus import load_python_docs
-from lib.device import limit_cpu_threads, pick_device, seed_everything
-from lib.models import size
 from lib.models.gpt import GPT, GPT3_175B, GPTConfig, gpt_on_meta
-from lib.plots import PALETTE, figure, use_course_style
-from lib.train import evaluate, fit, make_batches
-from lib.widgets import interactive_view
+from lib.scale import compute as scaling
+from lib.scale import parameters as size
+from lib.train.engine import evaluate, fit, make_batches
+from lib.viz.plots import PALETTE, figure
+from lib.viz.widgets import interactive_view
 
-generator = seed_everything(0)
-use_course_style()
-device = pick_device()
-limit_cpu_threads(device)  # tiny models: one CPU thread is as fast as several
+device, generator = lesson_setup(seed=0)  # seed, device, one CPU thread for tiny models, the course's plot style
 
 # %% [markdown]
 # ## From deep belief networks to large models

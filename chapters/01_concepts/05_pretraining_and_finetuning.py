@@ -32,15 +32,12 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from lib.checkpoint import cache_dir, load_checkpoint, save_checkpoint
-from lib.checks import check_close, check_equal, expect_wrong
-from lib.compress import distillation_loss
+from lib.compress.distillation import distillation_loss
+from lib.core.checkpoint import cache_dir, load_checkpoint, save_checkpoint
+from lib.course.checks import check_close, check_equal, expect_wrong
+from lib.course.lesson import lesson_setup
 from lib.data.digits import load_digits_split
-from lib.device import limit_cpu_threads, pick_device, seed_everything
-from lib.models.lora import LoRALinear, lora_parameter_count, merge_lora, trainable_parameter_count
-from lib.models.mlp import MLP
-from lib.plots import figure, image_rows, plot_accuracy_vs_labels, use_course_style
-from lib.pretraining import (
+from lib.lessons.lesson_1_5_pretraining import (
     CHECKPOINT_NAME,
     DigitEncoder,
     PretrainConfig,
@@ -58,12 +55,12 @@ from lib.pretraining import (
     sample_per_class,
     summary_at,
 )
-from lib.widgets import interactive_view
+from lib.models.lora import LoRALinear, lora_parameter_count, merge_lora, trainable_parameter_count
+from lib.models.mlp import MLP
+from lib.viz.plots import figure, image_rows, plot_accuracy_vs_labels
+from lib.viz.widgets import interactive_view
 
-generator = seed_everything(0)
-use_course_style()
-device = pick_device()
-limit_cpu_threads(device)  # tiny models: one CPU thread is as fast as several
+device, generator = lesson_setup(seed=0)  # seed, device, one CPU thread for tiny models, the course's plot style
 
 # %% [markdown]
 # ## Labels are expensive; data is not
@@ -122,7 +119,7 @@ assert torch.allclose(by_formula, F.mse_loss(prediction[mask], images[mask]))
 print(f"hidden: {mask.sum().item()} of {mask.numel()} pixels; loss of a random guess: {by_formula:.3f}")
 
 # %% [markdown]
-# The **encoder** (编码器), `lib.pretraining.DigitEncoder`, is a small network: 64 pixels, two
+# The **encoder** (编码器), `lib.lessons.lesson_1_5_pretraining.DigitEncoder`, is a small network: 64 pixels, two
 # layers of 256 ReLU units, and a LayerNorm (lesson 2.4) at the end. A **decoder** (解码器), one
 # linear layer, turns its 256 features back into 64 pixels. Only the encoder is kept after
 # pre-training: the features it computes are what fine-tuning builds on.

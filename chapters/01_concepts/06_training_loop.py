@@ -32,19 +32,16 @@ from sklearn.datasets import load_breast_cancer
 from sklearn.preprocessing import StandardScaler
 from torch import nn
 
-from lib.checks import check_close, check_tensor, expect_wrong
+from lib.course.checks import check_close, check_tensor, expect_wrong
+from lib.course.lesson import lesson_setup
 from lib.data.digits import load_digits_split
-from lib.device import limit_cpu_threads, pick_device, seed_everything
+from lib.lessons.lesson_1_6_loop import describe_curve, loss_curve, standardize
 from lib.models.mlp import MLP
-from lib.plots import PALETTE, figure, plot_history, use_course_style
-from lib.train import evaluate, fit, make_batches
-from lib.training_loop import describe_curve, loss_curve, standardize
-from lib.widgets import interactive_view
+from lib.train.engine import evaluate, fit, make_batches
+from lib.viz.plots import PALETTE, figure, plot_history
+from lib.viz.widgets import interactive_view
 
-generator = seed_everything(0)
-use_course_style()
-device = pick_device()
-limit_cpu_threads(device)  # tiny models: one CPU thread is as fast as several
+device, generator = lesson_setup(seed=0)  # seed, device, one CPU thread for tiny models, the course's plot style
 
 # %% [markdown]
 # ## The article's flow chart, and what is wrong with it

@@ -38,19 +38,17 @@ from scipy.spatial.distance import jensenshannon
 from sklearn.linear_model import LogisticRegression
 from torch.distributions import Normal
 
-from lib.checks import check_close, check_equal, expect_wrong
+from lib.core.seeding import seed_everything
+from lib.course.checks import check_close, check_equal, expect_wrong
+from lib.course.lesson import lesson_setup
 from lib.data.digits import load_digits_split
 from lib.data.synthetic import gaussian_ring
-from lib.device import limit_cpu_threads, pick_device, seed_everything
 from lib.models import gan
-from lib.models.size import parameter_count
-from lib.plots import PALETTE, figure, scatter_real_fake, use_course_style
-from lib.widgets import interactive_view
+from lib.scale.parameters import parameter_count
+from lib.viz.plots import PALETTE, figure, scatter_real_fake
+from lib.viz.widgets import interactive_view
 
-generator = seed_everything(0)
-use_course_style()
-device = pick_device()
-limit_cpu_threads(device)  # tiny networks: one CPU thread is as fast as several
+device, generator = lesson_setup(seed=0)  # seed, device, one CPU thread for tiny models, the course's plot style
 
 # %% [markdown]
 # ## Two networks, one game

@@ -10,7 +10,7 @@
 # - compute what serving each of those models needs: memory, accelerators, FLOPs per token;
 # - generate text with a small GPT on this CPU, count the FLOPs of each generated token, time
 #   it, and see that a decode step is limited by **memory bandwidth** (内存带宽), not arithmetic;
-# - use a serving calculator (`lib.economics`) with a widget;
+# - use a serving calculator (`lib.scale.serving`) with a widget;
 # - train a small classifier on a real medical dataset and see what accuracy does not tell you.
 
 # %%
@@ -36,20 +36,19 @@ from torch.nn import functional as F
 from torch.nn.attention import SDPBackend, sdpa_kernel
 from torch.utils.flop_counter import FlopCounterMode
 
-from lib import economics, scaling
-from lib.checks import check_close, expect_wrong
-from lib.device import limit_cpu_threads, pick_device, seed_everything
-from lib.models import size
+from lib.core.seeding import seed_everything
+from lib.course.checks import check_close, expect_wrong
+from lib.course.lesson import lesson_setup
 from lib.models.gpt import GPT, GPT3_175B, GPTConfig, gpt_on_meta
 from lib.models.mlp import MLP
-from lib.plots import PALETTE, figure, use_course_style
-from lib.train import fit, make_batches
-from lib.widgets import interactive_view
+from lib.scale import compute as scaling
+from lib.scale import parameters as size
+from lib.scale import serving as economics
+from lib.train.engine import fit, make_batches
+from lib.viz.plots import PALETTE, figure
+from lib.viz.widgets import interactive_view
 
-generator = seed_everything(0)
-use_course_style()
-device = pick_device()
-limit_cpu_threads(device)  # timings below use one thread, like the one-thread bandwidth measurement
+device, generator = lesson_setup(seed=0)  # seed, device, one CPU thread for tiny models, the course's plot style
 
 # %% [markdown]
 # ## What the source article says, and what it gets wrong
@@ -314,7 +313,7 @@ assert max(rates) < 1.5 * peak / economics.inference_flops_per_token(n_big)
 #
 # ## A serving calculator
 #
-# `lib.economics` puts those formulas together. Hardware figures are arguments:
+# `lib.scale.serving` puts those formulas together. Hardware figures are arguments:
 # `economics.DATASHEETS` holds three accelerators' vendor datasheet numbers (memory, bandwidth,
 # dense bf16 peak), with their sources. The KV cache per token comes from lesson 1.4's
 # `scaling.kv_cache_bytes`, with each model's published configuration.
@@ -444,7 +443,7 @@ legend = ax.legend()
 # - A decode step reads all weights, so at small batch it runs at most bandwidth / weight-bytes
 #   steps per second; batching shares that read among many sequences, which is what makes
 #   serving affordable. We measured both limits on this machine.
-# - `lib.economics` computes memory, accelerators, FLOPs per token and the decode bound from
+# - `lib.scale.serving` computes memory, accelerators, FLOPs per token and the decode bound from
 #   hardware figures you pass in.
 # - Accuracy is not enough for medical use: sensitivity, specificity, the threshold, and
 #   prospective validation are.
@@ -523,4 +522,4 @@ check_close("sensitivity at threshold 0.2", answer_4,
 # - Bergmann et al., *MVTec AD: A Comprehensive Real-World Dataset for Unsupervised Anomaly Detection*, CVPR 2019.
 # - Street, Wolberg & Mangasarian, *Nuclear Feature Extraction for Breast Tumor Diagnosis*, SPIE 1905, 1993 (the dataset).
 # - Pope et al., *Efficiently Scaling Transformer Inference*, MLSys 2023, arXiv:2211.05102 (memory-bound decoding, batching, KV cache).
-# - Accelerator figures: NVIDIA A100, H100 and H200 Tensor Core GPU datasheets (`lib.economics.DATASHEETS`).
+# - Accelerator figures: NVIDIA A100, H100 and H200 Tensor Core GPU datasheets (`lib.scale.serving.DATASHEETS`).

@@ -31,15 +31,14 @@ import unicodedata
 
 from IPython.display import Markdown, display
 
-from lib.checks import check_equal, expect_wrong
-from lib.course import CHAPTERS, read_lesson
-from lib.device import seed_everything
-from lib.glossary import ARTICLE_TERMS, GLOSSARY, lookup, markdown_table, missing_lessons, terms_by_lesson
-from lib.plots import PALETTE, figure, use_course_style
-from lib.widgets import interactive_view
+from lib.course.catalogue import CHAPTERS, read_lesson
+from lib.course.checks import check_equal, expect_wrong
+from lib.course.glossary import ARTICLE_TERMS, GLOSSARY, lookup, markdown_table, missing_lessons, terms_by_lesson
+from lib.course.lesson import lesson_setup
+from lib.viz.plots import PALETTE, figure
+from lib.viz.widgets import interactive_view
 
-generator = seed_everything(0)
-use_course_style()
+device, generator = lesson_setup(seed=0)  # seed, device, one CPU thread for tiny models, the course's plot style
 
 # %% [markdown]
 # ## The source article's glossary, corrected

@@ -31,16 +31,14 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from lib import activations as act
-from lib.checks import check_close, check_tensor, expect_wrong
+from lib.course.checks import check_close, check_tensor, expect_wrong
+from lib.course.lesson import lesson_setup
 from lib.data.synthetic import two_moons
-from lib.device import pick_device, seed_everything
-from lib.plots import PALETTE, figure, use_course_style
-from lib.widgets import interactive_view
+from lib.scratch import activations as act
+from lib.viz.plots import PALETTE, figure
+from lib.viz.widgets import interactive_view
 
-generator = seed_everything(0)
-use_course_style()
-device = pick_device()
+device, generator = lesson_setup(seed=0)  # seed, device, one CPU thread for tiny models, the course's plot style
 
 # %% [markdown]
 # ## Why a nonlinearity?
@@ -155,7 +153,7 @@ print("nn.Linear(4, 8) parameters:", sum(p.numel() for p in nn.Linear(4, 8).para
 #
 # ## Checking them all against PyTorch
 #
-# Each function in `lib.activations` comes with its derivative. One cell checks all of them on
+# Each function in `lib.scratch.activations` comes with its derivative. One cell checks all of them on
 # a dense grid from −20 to 20 plus $\pm 50, \pm 100, \pm 1000$: the values against PyTorch's
 # own functions, the derivatives against **autograd** (自动求导) applied to PyTorch's
 # functions, in float32 and float64.
@@ -474,7 +472,7 @@ interactive_view(show_activations, first=names, second=names, x_range=(1.0, 20.0
 # - Softmax and log-softmax are computed after subtracting the maximum (log-sum-exp), which
 #   gives the same numbers and survives inputs of ±1000; softmax's Jacobian is
 #   $\operatorname{diag}(s) - s s^\top$.
-# - `lib.activations` holds every function and derivative of this lesson, checked against PyTorch.
+# - `lib.scratch.activations` holds every function and derivative of this lesson, checked against PyTorch.
 #
 # ## Exercises
 #

@@ -33,17 +33,15 @@ import torch.nn.functional as F
 from sklearn.datasets import load_breast_cancer
 from sklearn.model_selection import train_test_split
 
-from lib import losses as L
-from lib.activations import sigmoid, softmax
-from lib.checks import check_close, check_tensor, expect_wrong
-from lib.device import pick_device, seed_everything
+from lib.course.checks import check_close, check_tensor, expect_wrong
+from lib.course.lesson import lesson_setup
 from lib.models.mlp import MLP
-from lib.plots import PALETTE, figure, use_course_style
-from lib.widgets import interactive_view
+from lib.scratch import losses as L
+from lib.scratch.activations import sigmoid, softmax
+from lib.viz.plots import PALETTE, figure
+from lib.viz.widgets import interactive_view
 
-generator = seed_everything(0)
-use_course_style()
-device = pick_device()
+device, generator = lesson_setup(seed=0)  # seed, device, one CPU thread for tiny models, the course's plot style
 
 # %% [markdown]
 # ## What a loss is for
@@ -605,7 +603,7 @@ interactive_view(show_loss, kind=list(L.LOSS_KINDS), true_label=[1, 0])
 #   ignores the labels, rewards any confident guess, and a model trained with it does not learn
 #   the task. The right one is $-\sum y^*\log y$.
 # - A classifier's output layer is a logit (or sigmoid/softmax), not a ReLU.
-# - `lib.losses` holds every loss and gradient of this lesson, checked against PyTorch.
+# - `lib.scratch.losses` holds every loss and gradient of this lesson, checked against PyTorch.
 #
 # ## Exercises
 #

@@ -31,18 +31,18 @@ import torch
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
-from lib import scalar_autograd
-from lib.checks import check_close, check_equal, check_tensor, expect_wrong
+from lib.course.checks import check_close, check_equal, check_tensor, expect_wrong
+from lib.course.lesson import lesson_setup
 from lib.data.digits import load_digits_split
 from lib.data.synthetic import two_moons
-from lib.device import seed_everything
-from lib.gradcheck import gradcheck, step_size_errors
 from lib.models.mlp import MLP
-from lib.plots import PALETTE, figure, use_course_style
-from lib.widgets import interactive_view
+from lib.scratch import autograd as scalar_autograd
+from lib.scratch.gradcheck import gradcheck, step_size_errors
+from lib.viz.autograd_graph import draw_graph
+from lib.viz.plots import PALETTE, figure
+from lib.viz.widgets import interactive_view
 
-generator = seed_everything(0)
-use_course_style()
+device, generator = lesson_setup(seed=0)  # seed, device, one CPU thread for tiny models, the course's plot style
 
 # %% [markdown]
 # ## Backpropagation computes gradients; the optimizer updates
@@ -313,7 +313,7 @@ sa = scalar_autograd
 w, x, b, y = sa.Value(w_val, label="w"), sa.Value(x_val, label="x"), sa.Value(b_val, label="b"), sa.Value(y_val, label="y")
 L_lib = ((w * x + b).sigmoid() - y) ** 2
 L_lib.backward()
-ax = sa.draw_graph(L_lib)
+ax = draw_graph(L_lib)
 ax.set_title("L = (σ(w·x + b) − y)², after backward()")
 for got, expected in ((w.grad, dL_dw), (b.grad, dL_db), (x.grad, dL_dx)):
     assert math.isclose(got, expected, rel_tol=1e-12)
@@ -368,7 +368,7 @@ print(f"3,000-step chain: recursive sort -> {recursive}; lib's iterative sort ->
 #
 # A neural network is just a bigger expression. We take a small **multilayer perceptron**
 # (多层感知机) from `lib.models.mlp` (2 inputs, two hidden layers of 8 with tanh, 2 output logits),
-# and give the *same weights* to `lib.scalar_autograd.ScalarMLP`, which makes one `Value` per
+# and give the *same weights* to `lib.scratch.autograd.ScalarMLP`, which makes one `Value` per
 # weight. Both compute the mean cross-entropy (lesson 2.2) on 16 points of the synthetic two-moons
 # data set and run backward; then we compare the gradient of every parameter.
 
@@ -546,7 +546,7 @@ leaves = [t.clone().requires_grad_(True) for t in small]
 torch_good = torch.autograd.gradcheck(as_function(good_backward), leaves, raise_exception=False)
 torch_bad = torch.autograd.gradcheck(as_function(buggy_backward), leaves, raise_exception=False)
 assert (good.passed, bad.passed) == (torch_good, torch_bad) == (True, False)
-print(f"lib.gradcheck: right backward {good.passed}, buggy {bad.passed}; "
+print(f"lib.scratch.gradcheck: right backward {good.passed}, buggy {bad.passed}; "
       f"torch.autograd.gradcheck: right {torch_good}, buggy {torch_bad}")
 
 # %% [markdown]
@@ -608,11 +608,11 @@ assert best["float64"][1] < 1e-10 < 1e-7 < best["float32"][1]  # float64 sees 1,
 # left of the plot): $w + h$ rounds back to $w$. In float64 the sweet spot near
 # $h \approx 10^{-5}$ reaches $10^{-11}$ or below, leaving many orders of magnitude between
 # round-off and a real bug (the buggy backward above had a relative error above $10^{-2}$).
-# That is why `lib.gradcheck` and `torch.autograd.gradcheck` both work in float64, and why
-# `lib.gradcheck` uses $h = 10^{-6}$, near the bottom of the float64 curve. Training itself
+# That is why `lib.scratch.gradcheck` and `torch.autograd.gradcheck` both work in float64, and why
+# `lib.scratch.gradcheck` uses $h = 10^{-6}$, near the bottom of the float64 curve. Training itself
 # is happy in float32 or bf16: it needs gradients good to a few digits, not to ten.
 #
-# Try it: pick a precision and a step; the function `step_size_errors` from `lib.gradcheck`
+# Try it: pick a precision and a step; the function `step_size_errors` from `lib.scratch.gradcheck`
 # computes the curve, and the cell marks your step on it.
 
 # %%
@@ -689,11 +689,11 @@ print(f"training FLOPs per weight per sample: {total / (batch * matmul_params):.
 #   by the chain rule, from the loss backward through the computational graph. It does not update
 #   anything: the optimizer does (the source article's 3.1 merges the two).
 # - Each node only needs its local derivative; reverse order lets every gradient reuse the ones
-#   computed after it. A scalar engine of one page (`lib.scalar_autograd`) reproduces
+#   computed after it. A scalar engine of one page (`lib.scratch.autograd`) reproduces
 #   `torch.autograd` on an MLP to float64 round-off.
 # - In matrix form: $dZ_2 = P - Y$, $dW_2 = A_1^\top dZ_2/m$, $dA_1 = dZ_2 W_2^\top$,
 #   $dZ_1 = dA_1 \odot \mathrm{relu}'(Z_1)$, $dW_1 = X^\top dZ_1/m$; each gradient has its parameter's shape.
-# - Check gradients with central differences in float64 (`lib.gradcheck`): truncation error falls as
+# - Check gradients with central differences in float64 (`lib.scratch.gradcheck`): truncation error falls as
 #   $h^2$, round-off rises as $\varepsilon/h$, and only float64 leaves room between them to see bugs.
 # - Backward costs about twice the forward, so training costs about $6$ FLOPs per parameter per token: $6ND$.
 #

@@ -30,28 +30,28 @@ import math
 import torch
 from torch import nn
 
-from lib.checks import check_close, check_equal, check_tensor, expect_wrong
+from lib.core.seeding import seed_everything
+from lib.course.checks import check_close, check_equal, check_tensor, expect_wrong
+from lib.course.lesson import lesson_setup
 from lib.data.digits import load_digits_split
-from lib.device import pick_device, seed_everything
-from lib.initialization import (
+from lib.models.gpt import GPT, GPT2_SMALL, GPTConfig, gpt_on_meta
+from lib.models.mlp import normalized_mlp
+from lib.scratch.initialization import (
     SCHEMES,
     init_std,
     init_weight_,
     initialize_,
     layer_statistics,
     make_weights,
-    plot_layer_statistics,
     propagate,
 )
-from lib.models.gpt import GPT, GPT2_SMALL, GPTConfig, gpt_on_meta
-from lib.normalization import BatchNorm, LayerNorm, batch_norm, dropout, layer_norm, normalized_mlp
-from lib.plots import PALETTE, figure, use_course_style
-from lib.train import fit, make_batches
-from lib.widgets import interactive_view
+from lib.scratch.normalization import BatchNorm, LayerNorm, batch_norm, dropout, layer_norm
+from lib.train.engine import fit, make_batches
+from lib.viz.layer_statistics import plot_layer_statistics
+from lib.viz.plots import PALETTE, figure
+from lib.viz.widgets import interactive_view
 
-generator = seed_everything(0)
-use_course_style()
-device = pick_device()
+device, generator = lesson_setup(seed=0)  # seed, device, one CPU thread for tiny models, the course's plot style
 
 # %% [markdown]
 # ## Why the scale of the initial weights matters
@@ -282,7 +282,7 @@ torch.testing.assert_close(running_var, reference.running_var)
 print("by hand = torch.nn.BatchNorm1d: output, running mean and running variance")
 
 # %% [markdown]
-# `lib.normalization.BatchNorm` is the same computation as a module, for (N, C) inputs like
+# `lib.scratch.normalization.BatchNorm` is the same computation as a module, for (N, C) inputs like
 # `BatchNorm1d` and for images (N, C, H, W) like `BatchNorm2d`, where each channel is normalized over
 # the batch *and* all pixels. We copy the parameters into PyTorch's modules and compare outputs,
 # the gradients of the input, $\gamma$ and $\beta$ (from a random upstream gradient), and the running
@@ -418,7 +418,7 @@ assert difference > 0.1 and ln_difference == 0.0
 # before the MLP) and one before the output layer.
 #
 # We check two things on a small GPT: its `nn.LayerNorm`s can be replaced by
-# `lib.normalization.LayerNorm` with the same parameters without changing its output, and a
+# `lib.scratch.normalization.LayerNorm` with the same parameters without changing its output, and a
 # sequence gets the same logits alone as in a batch with another sequence.
 
 # %%

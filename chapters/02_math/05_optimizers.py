@@ -8,7 +8,7 @@
 # - compute the full-batch, one-sample and mini-batch gradients of a real network on real data,
 #   and measure that the mini-batch gradient is an unbiased estimate whose noise falls as $1/B$;
 # - write momentum, RMSProp, Adam (with bias correction and $\varepsilon$) and AdamW from their
-#   formulas, check each against `torch.optim`, then show that the course's `lib.optim` matches
+#   formulas, check each against `torch.optim`, then show that the course's `lib.scratch.optimizers` matches
 #   `torch.optim` step for step on a real model;
 # - watch the optimizers walk down two 2-D loss surfaces, and steer them with a widget;
 # - run the source article's Adam formula next to the right one and measure what goes wrong.
@@ -33,11 +33,11 @@ from torch import nn
 from torch.func import functional_call, grad, vmap
 from tqdm.auto import tqdm
 
-from lib import optim as teach
-from lib.checks import check_close, check_tensor, expect_wrong
+from lib.core.progress import is_quiet
+from lib.course.checks import check_close, check_tensor, expect_wrong
+from lib.course.lesson import lesson_setup
 from lib.data.digits import load_digits_split
-from lib.device import is_quiet, pick_device, seed_everything
-from lib.loss_surfaces import (
+from lib.lessons.lesson_2_5_surfaces import (
     SURFACES,
     Surface,
     grid,
@@ -48,12 +48,11 @@ from lib.loss_surfaces import (
     trajectory,
 )
 from lib.models.mlp import MLP
-from lib.plots import PALETTE, contour_paths, figure, use_course_style
-from lib.widgets import interactive_view
+from lib.scratch import optimizers as teach
+from lib.viz.plots import PALETTE, contour_paths, figure
+from lib.viz.widgets import interactive_view
 
-generator = seed_everything(0)
-use_course_style()
-device = pick_device()
+device, generator = lesson_setup(seed=0)  # seed, device, one CPU thread for tiny models, the course's plot style
 # Exactness checks run in float64 on the CPU; the training comparisons use `device`.
 epochs = 5 if device.type == "cuda" else 3
 
@@ -387,9 +386,9 @@ print("after 30 steps: AdamW", [round(x, 3) for x in adamw_reference[-1].tolist(
 assert not torch.allclose(adamw_reference[-1], l2_reference[-1], atol=1e-3)  # not the same method
 
 # %% [markdown]
-# ## The course's optimizers: `lib.optim`, step for step equal to `torch.optim`
+# ## The course's optimizers: `lib.scratch.optimizers`, step for step equal to `torch.optim`
 #
-# `lib.optim` holds the same rules as subclasses of `torch.optim.Optimizer`, so they drop into any
+# `lib.scratch.optimizers` holds the same rules as subclasses of `torch.optim.Optimizer`, so they drop into any
 # training loop (including `lib.train.fit`). Each is a few readable lines; here is Adam's:
 
 # %%
@@ -397,7 +396,7 @@ print(inspect.getsource(teach.Adam.update))
 
 # %% [markdown]
 # Now the real test: the digits MLP (two hidden layers of 32 this time), two identical copies, one
-# trained by `lib.optim` and one by `torch.optim` with the same hyperparameters, on the same 100
+# trained by `lib.scratch.optimizers` and one by `torch.optim` with the same hyperparameters, on the same 100
 # mini-batches of 32. After **every** step the parameters must agree to $10^{-6}$. (We use float64:
 # in float32, rounding differences of $10^{-7}$ between two correct implementations can grow over
 # hundreds of Adam steps, because Adam divides by $\sqrt{\hat v}$, which is tiny for parameters that
@@ -454,7 +453,7 @@ _ = ax.set_title("Digits MLP: the same 100 batches, five optimizers")
 # - the **Rosenbrock function** $f(x, y) = (1 - x)^2 + 100\,(y - x^2)^2$: a curved valley with a
 #   nearly flat floor, minimum 0 at $(1, 1)$.
 #
-# `lib.loss_surfaces` holds both with hand-written gradients; we check them against autograd.
+# `lib.lessons.lesson_2_5_surfaces` holds both with hand-written gradients; we check them against autograd.
 
 # %%
 points = torch.randn(50, 2, dtype=torch.float64, generator=generator) * 2
@@ -470,7 +469,7 @@ print("hand-written gradients of both surfaces = autograd at 50 random points")
 # $x_t = (1-\alpha)^t x_0$ and $y_t = (1 - \alpha\kappa)^t y_0$. The steep direction is stable only if
 # $|1 - \alpha\kappa| < 1$, that is $\alpha < 2/\kappa = 0.08$; at such a small $\alpha$ the flat
 # direction shrinks by at most $1 - 2/\kappa$ per step. The larger the condition number $\kappa$,
-# the slower the crawl. `lib.loss_surfaces.trajectory` runs any `lib.optim` optimizer on a surface
+# the slower the crawl. `lib.loss_surfaces.trajectory` runs any `lib.scratch.optimizers` optimizer on a surface
 # and returns the points it visits; we check it against those formulas.
 
 # %%
@@ -576,7 +575,7 @@ interactive_view(show_optimizer, surface=["rosenbrock", "quadratic"],
 # ## The article's Adam formula, measured
 #
 # The article's update is $\theta \leftarrow \theta - \alpha\, m_t / \big((1-\beta_1^t)(1-\beta_2^t)\big)$
-# (`lib.optim.ArticleAdam`). Written with $\hat m_t = m_t/(1-\beta_1^t)$ it is
+# (`lib.scratch.optimizers.ArticleAdam`). Written with $\hat m_t = m_t/(1-\beta_1^t)$ it is
 # $\theta \leftarrow \theta - \frac{\alpha}{1-\beta_2^t}\,\hat m_t$: momentum SGD whose learning rate
 # is multiplied by $1/(1-\beta_2^t)$, which is $1000$ at $t = 1$, about $100$ at $t = 10$ and
 # $10.5$ at $t = 100$ with $\beta_2 = 0.999$. So:
@@ -696,7 +695,7 @@ assert peak > 100 * curves["sum", "article_adam"][0]
 # - Momentum accumulates a velocity $v = \mu v + g$. RMSProp divides by the root of a running mean of
 #   $g^2$. Adam does both, with bias correction: $\theta \leftarrow \theta - \alpha\,\hat m/(\sqrt{\hat v} + \varepsilon)$.
 #   AdamW decays the weights directly instead of through the gradient.
-# - `lib.optim` implements each in plain tensor code and matches `torch.optim` to $10^{-6}$ at every
+# - `lib.scratch.optimizers` implements each in plain tensor code and matches `torch.optim` to $10^{-6}$ at every
 #   step of 100 on a real model.
 # - The article's Adam, $\alpha\, m/((1-\beta_1^t)(1-\beta_2^t))$, takes a first step 1000 times too
 #   large and scales with the gradient; measured, it diverges when the loss is 10 times larger.

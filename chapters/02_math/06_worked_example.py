@@ -34,17 +34,15 @@ import math
 import torch
 from torch import nn
 
-from lib import losses
-from lib.checks import check_close, check_equal, expect_wrong
-from lib.device import pick_device, seed_everything
-from lib.gradcheck import gradcheck
+from lib.course.checks import check_close, check_equal, expect_wrong
+from lib.course.lesson import lesson_setup
 from lib.models.mlp import MLP, mlp_parameter_count
-from lib.plots import PALETTE, figure, use_course_style
-from lib.train import accuracy
+from lib.scratch import losses
+from lib.scratch.gradcheck import gradcheck
+from lib.train.engine import accuracy
+from lib.viz.plots import PALETTE, figure
 
-generator = seed_everything(0)
-use_course_style()
-device = pick_device()
+device, generator = lesson_setup(seed=0)  # seed, device, one CPU thread for tiny models, the course's plot style
 # Everything here is float64, so that the two implementations can be compared to 1e-6 and far
 # beyond. The nn.Module copy runs on the GPU when there is one (Apple's mps has no float64).
 module_device = device if device.type == "cuda" else torch.device("cpu")
@@ -141,7 +139,7 @@ assert stuck > 0 and labelled_1 > 0 and ((sigmoid_output > 0) & (sigmoid_output 
 # **The article's 4.2.3 writes** $L = -\frac{1}{m}\sum_i y_i \log y_i$: the prediction twice and no
 # label at all, so it gives the same loss whatever the labels are, and minimizing it teaches nothing
 # about the task (`lib.losses.article_cross_entropy` keeps it, to show that). We check both claims,
-# and that our formula is PyTorch's `binary_cross_entropy` and the course's `lib.losses` (lesson 2.2).
+# and that our formula is PyTorch's `binary_cross_entropy` and the course's `lib.scratch.losses` (lesson 2.2).
 #
 # In code we use the same loss written with the logit $z$ instead of $y = \sigma(z)$:
 # $-[y^*\log\sigma(z) + (1-y^*)\log(1-\sigma(z))] = \log(1 + e^{z}) - y^* z$, with
@@ -214,7 +212,7 @@ def backward(params: list[torch.Tensor], cache: dict[str, torch.Tensor], y_star:
 
 # %% [markdown]
 # Before trusting it, two checks on the initial weights: the output-layer formula
-# $\delta_{z_3} = (y - y^*)/m$ against autograd (and `lib.losses`), and all 465 entries of the gradient
+# $\delta_{z_3} = (y - y^*)/m$ against autograd (and `lib.scratch.losses`), and all 465 entries of the gradient
 # against **finite differences** (有限差分) $\frac{L(\theta + h) - L(\theta - h)}{2h}$, which need
 # nothing but the forward pass (`lib.gradcheck.gradcheck` from lesson 2.3 nudges each entry in turn).
 

@@ -14,11 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-
-def _positive_int(name: str, value: object) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return value
+from lib.core.validate import positive_int
 
 
 def conv2d(
@@ -40,7 +36,7 @@ def conv2d(
         raise ValueError(f"bias must be None or of shape ({weight.shape[0]},), got {getattr(bias, 'shape', bias)}")
     if not isinstance(padding, int) or isinstance(padding, bool) or padding < 0:
         raise ValueError(f"padding must be a non-negative int, got {padding!r}")
-    _positive_int("stride", stride)
+    positive_int("stride", stride)
     k_h, k_w = weight.shape[2:]
     if x.shape[2] + 2 * padding < k_h or x.shape[3] + 2 * padding < k_w:
         raise ValueError(f"kernel {k_h}x{k_w} is larger than the padded input {tuple(x.shape[2:])} + {padding}")
@@ -54,7 +50,7 @@ def conv2d(
 def conv2d_output_size(size: int, kernel_size: int, padding: int = 0, stride: int = 1) -> int:
     """Output length along one axis: floor((size + 2*padding - kernel_size) / stride) + 1."""
     for name, value in (("size", size), ("kernel_size", kernel_size), ("stride", stride)):
-        _positive_int(name, value)
+        positive_int(name, value)
     if not isinstance(padding, int) or isinstance(padding, bool) or padding < 0:
         raise ValueError(f"padding must be a non-negative int, got {padding!r}")
     if size + 2 * padding < kernel_size:
@@ -78,9 +74,9 @@ def conv2d_parameter_count(kernel_size: int, in_channels: int, out_channels: int
 
     It does not depend on the image size: the same filters are used at every position.
     """
-    k = _positive_int("kernel_size", kernel_size)
-    c_in = _positive_int("in_channels", in_channels)
-    c_out = _positive_int("out_channels", out_channels)
+    k = positive_int("kernel_size", kernel_size)
+    c_in = positive_int("in_channels", in_channels)
+    c_out = positive_int("out_channels", out_channels)
     return (k * k * c_in + (1 if bias else 0)) * c_out
 
 
@@ -95,7 +91,7 @@ class DigitCNN(nn.Module):
         channels = tuple(channels)
         if len(channels) != 2 or any(not isinstance(c, int) or isinstance(c, bool) or c < 1 for c in channels):
             raise ValueError(f"channels must be two positive ints, got {channels!r}")
-        _positive_int("n_classes", n_classes)
+        positive_int("n_classes", n_classes)
         if not isinstance(image_size, int) or image_size < 4 or image_size % 4:
             raise ValueError(f"image_size must be a positive multiple of 4, got {image_size!r}")
         self.image_size = image_size
@@ -121,10 +117,10 @@ def digit_cnn_parameter_count(channels: Sequence[int] = (8, 16), image_size: int
     channels = tuple(channels)
     if len(channels) != 2:
         raise ValueError(f"channels must be two positive ints, got {channels!r}")
-    c1, c2 = (_positive_int("channels", c) for c in channels)
+    c1, c2 = (positive_int("channels", c) for c in channels)
     if not isinstance(image_size, int) or image_size < 4 or image_size % 4:
         raise ValueError(f"image_size must be a positive multiple of 4, got {image_size!r}")
-    _positive_int("n_classes", n_classes)
+    positive_int("n_classes", n_classes)
     flat = c2 * (image_size // 4) ** 2
     return conv2d_parameter_count(3, 1, c1) + conv2d_parameter_count(3, c1, c2) + (flat + 1) * n_classes
 

@@ -15,17 +15,13 @@ import torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
-from lib.device import autocast, is_quiet
+from lib.core.device import autocast
+from lib.core.progress import is_quiet
+from lib.core.validate import positive_int
 from lib.models.mlp import MLP
-from lib.train import History
+from lib.train.engine import History
 
 GENERATOR_LOSSES = ("non_saturating", "saturating")
-
-
-def _positive_int(name: str, value: object) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return value
 
 
 def make_generator(
@@ -36,7 +32,7 @@ def make_generator(
     ``output="sigmoid"`` squashes samples into (0, 1), e.g. for pixel intensities.
     """
     for name, value in (("noise_dim", noise_dim), ("data_dim", data_dim), ("hidden", hidden), ("depth", depth)):
-        _positive_int(name, value)
+        positive_int(name, value)
     if output not in ("linear", "sigmoid"):
         raise ValueError(f"output must be 'linear' or 'sigmoid', got {output!r}")
     mlp = MLP([noise_dim] + [hidden] * depth + [data_dim])
@@ -49,7 +45,7 @@ def make_discriminator(data_dim: int, hidden: int = 128, depth: int = 2, dropout
     ``dropout`` (as in Goodfellow et al.'s discriminator) keeps D from memorizing a small training set.
     """
     for name, value in (("data_dim", data_dim), ("hidden", hidden), ("depth", depth)):
-        _positive_int(name, value)
+        positive_int(name, value)
     return MLP([data_dim] + [hidden] * depth + [1], dropout=dropout)
 
 
@@ -57,8 +53,8 @@ def sample_noise(
     n: int, noise_dim: int, device: torch.device | str = "cpu", generator: torch.Generator | None = None
 ) -> torch.Tensor:
     """Standard normal noise z (n, noise_dim), drawn on the CPU so a seed gives the same z on every device."""
-    _positive_int("n", n)
-    _positive_int("noise_dim", noise_dim)
+    positive_int("n", n)
+    positive_int("noise_dim", noise_dim)
     return torch.randn(n, noise_dim, generator=generator).to(device)
 
 
@@ -205,7 +201,7 @@ def train_gan(
         ("snapshot_every", snapshot_every),
         ("n_snapshot", n_snapshot),
     ):
-        _positive_int(name, value)
+        positive_int(name, value)
     if not lr > 0:
         raise ValueError(f"lr must be positive, got {lr!r}")
     if kind not in GENERATOR_LOSSES:
@@ -236,7 +232,7 @@ def train_gan(
 
 def ring_centers(modes: int, radius: float = 2.0) -> torch.Tensor:
     """The (modes, 2) centres of ``lib.data.synthetic.gaussian_ring``: evenly spaced on a circle."""
-    _positive_int("modes", modes)
+    positive_int("modes", modes)
     if not radius > 0:
         raise ValueError(f"radius must be positive, got {radius!r}")
     angle = torch.arange(modes).float() * 2 * math.pi / modes

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "gelu": nn.GELU, "silu": nn.SiLU}
+from lib.scratch.activations import ACTIVATION_MODULES
+from lib.scratch.normalization import BatchNorm, LayerNorm
 
 
 class MLP(nn.Module):
@@ -22,8 +23,8 @@ class MLP(nn.Module):
         sizes = list(sizes)
         if len(sizes) < 2 or any(not isinstance(s, int) or isinstance(s, bool) or s < 1 for s in sizes):
             raise ValueError(f"sizes must list at least two positive ints (inputs, ..., outputs), got {sizes!r}")
-        if activation not in ACTIVATIONS:
-            raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
+        if activation not in ACTIVATION_MODULES:
+            raise ValueError(f"activation must be one of {sorted(ACTIVATION_MODULES)}, got {activation!r}")
         if not 0.0 <= dropout < 1.0:
             raise ValueError(f"dropout must be in [0, 1), got {dropout!r}")
         self.sizes = tuple(sizes)
@@ -31,7 +32,7 @@ class MLP(nn.Module):
         for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
             layers.append(nn.Linear(n_in, n_out))
             if i < len(sizes) - 2:  # hidden layers only: the output stays a logit
-                layers.append(ACTIVATIONS[activation]())
+                layers.append(ACTIVATION_MODULES[activation]())
                 if dropout:
                     layers.append(nn.Dropout(dropout))
         self.layers = nn.Sequential(*layers)
@@ -48,3 +49,27 @@ def mlp_parameter_count(sizes: Sequence[int]) -> int:
     if len(sizes) < 2 or any(not isinstance(s, int) or s < 1 for s in sizes):
         raise ValueError(f"sizes must list at least two positive ints, got {sizes!r}")
     return sum((n_in + 1) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True))
+
+
+def normalized_mlp(sizes: Sequence[int], norm: str | None = None, activation: str = "relu") -> nn.Sequential:
+    """An MLP of Linear -> [norm] -> activation hidden layers, then a Linear to logits.
+
+    ``norm`` is None (plain), "batch" (:class:`BatchNorm`) or "layer" (:class:`LayerNorm`).
+    """
+    sizes = list(sizes)
+    if len(sizes) < 2 or any(isinstance(s, bool) or not isinstance(s, int) or s < 1 for s in sizes):
+        raise ValueError(f"sizes must list at least two positive ints (inputs, ..., outputs), got {sizes!r}")
+    if norm not in (None, "batch", "layer"):
+        raise ValueError(f"norm must be None, 'batch' or 'layer', got {norm!r}")
+    if activation not in ACTIVATION_MODULES:
+        raise ValueError(f"activation must be one of {sorted(ACTIVATION_MODULES)}, got {activation!r}")
+    layers: list[nn.Module] = []
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
+        layers.append(nn.Linear(n_in, n_out))
+        if i < len(sizes) - 2:
+            if norm == "batch":
+                layers.append(BatchNorm(n_out))
+            elif norm == "layer":
+                layers.append(LayerNorm(n_out))
+            layers.append(ACTIVATION_MODULES[activation]())
+    return nn.Sequential(*layers)

@@ -13,15 +13,11 @@ import math
 import torch
 from torch import nn
 
+from lib.core.validate import positive_int
+
 # How many (W_x, W_h, biases) sets each PyTorch cell holds: tanh RNN 1, GRU 3 gates, LSTM 4.
 GATES = {"rnn": 1, "gru": 3, "lstm": 4}
 _TORCH_CELLS = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
-
-
-def _positive_int(name: str, value: object) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return value
 
 
 def _cell_name(cell: str) -> str:
@@ -35,8 +31,8 @@ class RNNCell(nn.Module):
 
     def __init__(self, input_size: int, hidden_size: int) -> None:
         super().__init__()
-        self.input_size = _positive_int("input_size", input_size)
-        self.hidden_size = _positive_int("hidden_size", hidden_size)
+        self.input_size = positive_int("input_size", input_size)
+        self.hidden_size = positive_int("hidden_size", hidden_size)
         bound = 1.0 / math.sqrt(hidden_size)  # PyTorch's nn.RNN initialisation
         self.weight_x = nn.Parameter(torch.empty(hidden_size, input_size).uniform_(-bound, bound))
         self.weight_h = nn.Parameter(torch.empty(hidden_size, hidden_size).uniform_(-bound, bound))
@@ -93,8 +89,8 @@ def rnn_parameter_count(input_size: int, hidden_size: int, cell: str = "rnn") ->
     (PyTorch keeps b_ih and b_hh separately): g * (h * (in + h) + 2h).
     """
     gates = GATES[_cell_name(cell)]
-    n_in = _positive_int("input_size", input_size)
-    h = _positive_int("hidden_size", hidden_size)
+    n_in = positive_int("input_size", input_size)
+    h = positive_int("hidden_size", hidden_size)
     return gates * (h * (n_in + h) + 2 * h)
 
 
@@ -106,10 +102,10 @@ class CharRNN(nn.Module):
 
     def __init__(self, vocab_size: int, d_embed: int = 32, d_hidden: int = 128, cell: str = "rnn") -> None:
         super().__init__()
-        self.vocab_size = _positive_int("vocab_size", vocab_size)
+        self.vocab_size = positive_int("vocab_size", vocab_size)
         self.cell = _cell_name(cell)
-        self.embedding = nn.Embedding(vocab_size, _positive_int("d_embed", d_embed))
-        self.rnn = _TORCH_CELLS[cell](d_embed, _positive_int("d_hidden", d_hidden), batch_first=True)
+        self.embedding = nn.Embedding(vocab_size, positive_int("d_embed", d_embed))
+        self.rnn = _TORCH_CELLS[cell](d_embed, positive_int("d_hidden", d_hidden), batch_first=True)
         self.head = nn.Linear(d_hidden, vocab_size)
 
     def forward(self, idx: torch.Tensor) -> torch.Tensor:
@@ -121,6 +117,6 @@ class CharRNN(nn.Module):
 
 def char_rnn_parameter_count(vocab_size: int, d_embed: int = 32, d_hidden: int = 128, cell: str = "rnn") -> int:
     """Parameters of :class:`CharRNN`: embedding V*e, the recurrent layer, and the head (h + 1) * V."""
-    vocab = _positive_int("vocab_size", vocab_size)
-    embed = _positive_int("d_embed", d_embed)
+    vocab = positive_int("vocab_size", vocab_size)
+    embed = positive_int("d_embed", d_embed)
     return vocab * embed + rnn_parameter_count(embed, d_hidden, cell) + (d_hidden + 1) * vocab

@@ -11,27 +11,13 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from lib.models.mlp import ACTIVATIONS
+from lib.core.validate import fraction, positive_number
 
 
 def _tensor(x: object, name: str) -> torch.Tensor:
     if not isinstance(x, torch.Tensor) or not x.is_floating_point():
         raise TypeError(f"{name} must be a floating-point tensor, got {type(x).__name__}")
     return x
-
-
-def _fraction(value: object, name: str, high_inclusive: bool) -> float:
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-    ok = ok and (0.0 <= value <= 1.0 if high_inclusive else 0.0 <= value < 1.0)
-    if not ok:
-        raise ValueError(f"{name} must be a number in [0, 1{']' if high_inclusive else ')'}, got {value!r}")
-    return float(value)
-
-
-def _positive(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ValueError(f"{name} must be a positive number, got {value!r}")
-    return float(value)
 
 
 def batch_norm(
@@ -53,8 +39,8 @@ def batch_norm(
     _tensor(x, "x")
     if x.ndim < 2:
         raise ValueError(f"x must have shape (batch, channels, ...), got {tuple(x.shape)}")
-    _fraction(momentum, "momentum", high_inclusive=True)
-    _positive(eps, "eps")
+    fraction("momentum", momentum, high_inclusive=True)
+    positive_number("eps", eps)
     channels = x.shape[1]
     for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias)):
         if t is not None and tuple(t.shape) != (channels,):
@@ -99,7 +85,7 @@ def layer_norm(
         raise ValueError(f"normalized_shape must be a positive int or a tuple of them, got {normalized_shape!r}")
     if tuple(x.shape[-len(shape) :]) != shape or x.ndim < len(shape):
         raise ValueError(f"x's last dims must be {shape}, got x of shape {tuple(x.shape)}")
-    _positive(eps, "eps")
+    positive_number("eps", eps)
     dims = tuple(range(-len(shape), 0))
     mean = x.mean(dim=dims, keepdim=True)
     var = x.var(dim=dims, keepdim=True, correction=0)
@@ -119,7 +105,7 @@ def dropout(
     The scaling keeps every entry's expectation unchanged, so evaluation needs no correction: it is the identity.
     """
     _tensor(x, "x")
-    p = _fraction(p, "p", high_inclusive=True)
+    p = fraction("p", p, high_inclusive=True)
     if not training or p == 0.0:
         return x
     if p == 1.0:
@@ -136,8 +122,8 @@ class BatchNorm(nn.Module):
         super().__init__()
         if isinstance(num_features, bool) or not isinstance(num_features, int) or num_features < 1:
             raise ValueError(f"num_features must be a positive int, got {num_features!r}")
-        self.eps = _positive(eps, "eps")
-        self.momentum = _fraction(momentum, "momentum", high_inclusive=True)
+        self.eps = positive_number("eps", eps)
+        self.momentum = fraction("momentum", momentum, high_inclusive=True)
         self.weight = nn.Parameter(torch.ones(num_features))  # gamma: the learned scale
         self.bias = nn.Parameter(torch.zeros(num_features))  # beta: the learned shift
         self.register_buffer("running_mean", torch.zeros(num_features))
@@ -158,7 +144,7 @@ class LayerNorm(nn.Module):
         if not shape or any(isinstance(s, bool) or not isinstance(s, int) or s < 1 for s in shape):
             raise ValueError(f"normalized_shape must be a positive int or a tuple of them, got {normalized_shape!r}")
         self.normalized_shape = shape
-        self.eps = _positive(eps, "eps")
+        self.eps = positive_number("eps", eps)
         self.weight = nn.Parameter(torch.ones(shape))
         self.bias = nn.Parameter(torch.zeros(shape))
 
@@ -171,31 +157,7 @@ class Dropout(nn.Module):
 
     def __init__(self, p: float = 0.5) -> None:
         super().__init__()
-        self.p = _fraction(p, "p", high_inclusive=True)
+        self.p = fraction("p", p, high_inclusive=True)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return dropout(x, self.p, self.training)
-
-
-def normalized_mlp(sizes: Sequence[int], norm: str | None = None, activation: str = "relu") -> nn.Sequential:
-    """An MLP of Linear -> [norm] -> activation hidden layers, then a Linear to logits.
-
-    ``norm`` is None (plain), "batch" (:class:`BatchNorm`) or "layer" (:class:`LayerNorm`).
-    """
-    sizes = list(sizes)
-    if len(sizes) < 2 or any(isinstance(s, bool) or not isinstance(s, int) or s < 1 for s in sizes):
-        raise ValueError(f"sizes must list at least two positive ints (inputs, ..., outputs), got {sizes!r}")
-    if norm not in (None, "batch", "layer"):
-        raise ValueError(f"norm must be None, 'batch' or 'layer', got {norm!r}")
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
-    layers: list[nn.Module] = []
-    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
-        layers.append(nn.Linear(n_in, n_out))
-        if i < len(sizes) - 2:
-            if norm == "batch":
-                layers.append(BatchNorm(n_out))
-            elif norm == "layer":
-                layers.append(LayerNorm(n_out))
-            layers.append(ACTIVATIONS[activation]())
-    return nn.Sequential(*layers)

@@ -12,7 +12,7 @@ import torch
 from torch import nn
 
 from lib.models.mlp import MLP
-from lib.train import make_batches
+from lib.train.engine import make_batches
 
 
 def standardize(train: torch.Tensor, *others: torch.Tensor) -> tuple[torch.Tensor, ...]:

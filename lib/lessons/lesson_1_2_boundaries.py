@@ -7,17 +7,17 @@ Evaluating the model on a grid of points shows the boundary as a picture.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import torch
 from torch import nn
 from torch.nn import functional as F
 
-from lib.device import autocast
+from lib.core.device import autocast
+from lib.core.threads import cpu_threads
+from lib.core.validate import positive_int
 from lib.models.mlp import MLP
-from lib.train import accuracy, fit
+from lib.train.engine import accuracy, fit
 
 
 def _check_points(x: torch.Tensor, name: str = "x") -> None:
@@ -35,26 +35,6 @@ def _check_labels(x: torch.Tensor, y: torch.Tensor, names: tuple[str, str] = ("x
         raise ValueError(f"{names[1]} must have shape ({x.shape[0]},) to match {names[0]}, got {tuple(y.shape)}")
     if not bool(((y == 0) | (y == 1)).all()):
         raise ValueError(f"{names[1]} must hold only the labels 0 and 1")
-
-
-def _positive_int(value: object, name: str, minimum: int = 1) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"{name} must be an int of at least {minimum}, got {value!r}")
-
-
-@contextlib.contextmanager
-def _one_cpu_thread(device: torch.device | str) -> Iterator[None]:
-    """Run a tiny model's training on one CPU thread: with 400 points and a few dozen units, threads
-    spend longer waiting for each other than computing (up to 10x slower on a busy 2-core machine)."""
-    if torch.device(device).type != "cpu":
-        yield
-        return
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
 
 
 def binary_logit_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
@@ -76,8 +56,8 @@ def boundary_model(width: int, depth: int, seed: int = 0) -> MLP:
 
     ``depth=0`` has no hidden layer: it is a linear model (logistic regression), and ``width`` is unused.
     """
-    _positive_int(width, "width")
-    _positive_int(depth, "depth", minimum=0)
+    positive_int("width", width)
+    positive_int("depth", depth, minimum=0)
     with torch.random.fork_rng(devices=[]):  # a fixed initialisation that leaves the global generator alone
         torch.manual_seed(seed)
         return MLP((2,) + (width,) * depth + (1,))
@@ -98,12 +78,12 @@ def train_boundary_model(
     Full-batch (one step per epoch) keeps the widget fast and the result deterministic for a seed.
     """
     _check_labels(x, y)
-    _positive_int(epochs, "epochs")
+    positive_int("epochs", epochs)
     if not isinstance(lr, (int, float)) or isinstance(lr, bool) or not lr > 0:
         raise ValueError(f"lr must be a positive number, got {lr!r}")
     model = boundary_model(width, depth, seed).to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    with _one_cpu_thread(device):
+    with cpu_threads(1, device):  # tiny model: threads would wait for each other
         fit(model, [(x, y)], binary_logit_loss, optimizer, epochs=epochs, device=device, progress=False)
     return model.eval()
 
@@ -128,7 +108,7 @@ def probability_grid(
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     _check_points(x)
-    _positive_int(resolution, "resolution", minimum=2)
+    positive_int("resolution", resolution, minimum=2)
     if not isinstance(margin, (int, float)) or isinstance(margin, bool) or margin < 0:
         raise ValueError(f"margin must be a non-negative number, got {margin!r}")
     low, high = x.min(dim=0).values - margin, x.max(dim=0).values + margin
@@ -177,7 +157,7 @@ def decision_boundary(
         raise ValueError("give both x_test and y_test, or neither")
     if x_test is not None:
         _check_labels(x_test, y_test, ("x_test", "y_test"))
-    with _one_cpu_thread(device):
+    with cpu_threads(1, device):  # tiny model: threads would wait for each other
         model = train_boundary_model(x, y, width, depth, epochs=epochs, lr=lr, seed=seed, device=device)
         with torch.no_grad():
             train_acc = accuracy(model(x.to(device)).float(), y.to(device))
@@ -201,7 +181,7 @@ def plot_decision_boundary(
         raise ValueError("give both x and y (points and labels), or neither")
     if x is not None:
         _check_labels(x, y)
-    from lib.plots import PALETTE, figure
+    from lib.viz.plots import PALETTE, figure
 
     if ax is None:
         _, ax = figure(width=4.6, height=4.2)

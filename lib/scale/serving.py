@@ -10,7 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from lib.models.size import BYTES_PER_PARAMETER, human_bytes, human_count
+from lib.core.validate import non_negative_number, positive_int, positive_number
+from lib.scale.parameters import BYTES_PER_PARAMETER, human_bytes, human_count
 
 
 @dataclass(frozen=True)
@@ -46,24 +47,6 @@ DATASHEETS: dict[str, Accelerator] = {
 }
 
 
-def _positive_number(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a positive number, got {value!r}")
-    return float(value)
-
-
-def _non_negative_number(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be a non-negative number, got {value!r}")
-    return float(value)
-
-
-def _positive_int(name: str, value: object) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return value
-
-
 def _bytes_per_parameter(dtype: str) -> float:
     if dtype not in BYTES_PER_PARAMETER:
         raise ValueError(f"dtype must be one of {sorted(BYTES_PER_PARAMETER)}, got {dtype!r}")
@@ -72,25 +55,25 @@ def _bytes_per_parameter(dtype: str) -> float:
 
 def inference_flops_per_token(n_parameters: float) -> float:
     """FLOPs to generate one token, about 2·N: one multiply and one add per weight (no backward pass)."""
-    return 2 * _positive_number("n_parameters", n_parameters)
+    return 2 * positive_number("n_parameters", n_parameters)
 
 
 def breakeven_tokens(n_training_tokens: float) -> float:
     """Tokens served after which inference has cost as many FLOPs as training: 2·N·T = 6·N·D gives T = 3·D."""
-    return 3 * _positive_number("n_training_tokens", n_training_tokens)
+    return 3 * positive_number("n_training_tokens", n_training_tokens)
 
 
 def serving_memory_bytes(n_parameters: float, dtype: str = "bf16", kv_cache_bytes: float = 0.0) -> float:
     """Memory to serve: the weights in ``dtype`` plus the KV cache of every sequence in flight."""
-    n = _positive_number("n_parameters", n_parameters)
-    return n * _bytes_per_parameter(dtype) + _non_negative_number("kv_cache_bytes", kv_cache_bytes)
+    n = positive_number("n_parameters", n_parameters)
+    return n * _bytes_per_parameter(dtype) + non_negative_number("kv_cache_bytes", kv_cache_bytes)
 
 
 def gpus_needed(memory_bytes: float, gpu_memory_bytes: float, usable_fraction: float = 1.0) -> int:
     """How many accelerators hold ``memory_bytes`` when each offers ``usable_fraction`` of its memory."""
-    need = _positive_number("memory_bytes", memory_bytes)
-    per_gpu = _positive_number("gpu_memory_bytes", gpu_memory_bytes)
-    fraction = _positive_number("usable_fraction", usable_fraction)
+    need = positive_number("memory_bytes", memory_bytes)
+    per_gpu = positive_number("gpu_memory_bytes", gpu_memory_bytes)
+    fraction = positive_number("usable_fraction", usable_fraction)
     if fraction > 1:
         raise ValueError(f"usable_fraction must be in (0, 1], got {usable_fraction!r}")
     return math.ceil(need / (per_gpu * fraction) - 1e-9)
@@ -110,11 +93,11 @@ def decode_tokens_per_second_bound(
     sequence, so it takes at least max(bytes / bandwidth, FLOPs / peak); it yields batch_size tokens.
     For several GPUs pass their total bandwidth and peak (an ideal split of the work).
     """
-    n = _positive_number("n_parameters", n_parameters)
-    bandwidth = _positive_number("bandwidth_bytes_per_s", bandwidth_bytes_per_s)
-    flops = _positive_number("peak_flops", peak_flops)
-    batch = _positive_int("batch_size", batch_size)
-    kv = _non_negative_number("kv_cache_bytes_per_sequence", kv_cache_bytes_per_sequence)
+    n = positive_number("n_parameters", n_parameters)
+    bandwidth = positive_number("bandwidth_bytes_per_s", bandwidth_bytes_per_s)
+    flops = positive_number("peak_flops", peak_flops)
+    batch = positive_int("batch_size", batch_size)
+    kv = non_negative_number("kv_cache_bytes_per_sequence", kv_cache_bytes_per_sequence)
     bytes_read = n * _bytes_per_parameter(dtype) + batch * kv
     step_seconds = max(bytes_read / bandwidth, batch * inference_flops_per_token(n) / flops)
     return batch / step_seconds
@@ -122,8 +105,8 @@ def decode_tokens_per_second_bound(
 
 def gpu_hours_per_million_tokens(tokens_per_second: float, n_gpus: int = 1) -> float:
     """Accelerator-hours to generate one million tokens at ``tokens_per_second`` on ``n_gpus``."""
-    rate = _positive_number("tokens_per_second", tokens_per_second)
-    gpus = _positive_int("n_gpus", n_gpus)
+    rate = positive_number("tokens_per_second", tokens_per_second)
+    gpus = positive_int("n_gpus", n_gpus)
     return gpus * 1e6 / rate / 3600
 
 
@@ -138,10 +121,10 @@ def serving_report(
     """A few lines on serving a model: memory, accelerators needed, FLOPs per token and the decode bound."""
     if not isinstance(accelerator, Accelerator):
         raise TypeError(f"accelerator must be an Accelerator, got {type(accelerator).__name__}")
-    n = _positive_number("n_parameters", n_parameters)
-    per_token = _non_negative_number("kv_bytes_per_token", kv_bytes_per_token)
-    batch = _positive_int("batch_size", batch_size)
-    context = _positive_int("context_tokens", context_tokens)
+    n = positive_number("n_parameters", n_parameters)
+    per_token = non_negative_number("kv_bytes_per_token", kv_bytes_per_token)
+    batch = positive_int("batch_size", batch_size)
+    context = positive_int("context_tokens", context_tokens)
     kv_per_sequence = per_token * context
     weights = serving_memory_bytes(n, dtype)
     total = serving_memory_bytes(n, dtype, kv_cache_bytes=batch * kv_per_sequence)

@@ -14,7 +14,8 @@ from typing import Any
 
 import torch
 
-from lib.optim import OPTIMIZER_NAMES, make_optimizer
+from lib.core.validate import positive_int, positive_number
+from lib.scratch.optimizers import OPTIMIZER_NAMES, make_optimizer
 
 
 def _check_points(points: Any) -> None:
@@ -26,20 +27,10 @@ def _check_points(points: Any) -> None:
         )
 
 
-def _check_positive(name: str, value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0 or math.isinf(value):
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
-
-
-def _check_count(name: str, value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-
-
 def quadratic(points: torch.Tensor, condition: float = 25.0) -> torch.Tensor:
     """f(x, y) = ½(x² + κ·y²): a valley κ times steeper across (y) than along (x); κ is the condition number."""
     _check_points(points)
-    _check_positive("condition", condition)
+    positive_number("condition", condition)
     x, y = points[..., 0], points[..., 1]
     return 0.5 * (x**2 + condition * y**2)
 
@@ -47,14 +38,14 @@ def quadratic(points: torch.Tensor, condition: float = 25.0) -> torch.Tensor:
 def quadratic_gradient(points: torch.Tensor, condition: float = 25.0) -> torch.Tensor:
     """∇f = (x, κ·y) for :func:`quadratic`."""
     _check_points(points)
-    _check_positive("condition", condition)
+    positive_number("condition", condition)
     return torch.stack([points[..., 0], condition * points[..., 1]], dim=-1)
 
 
 def rosenbrock(points: torch.Tensor, a: float = 1.0, b: float = 100.0) -> torch.Tensor:
     """f(x, y) = (a − x)² + b·(y − x²)²: a curved, flat-bottomed valley with its minimum 0 at (a, a²)."""
     _check_points(points)
-    _check_positive("b", b)
+    positive_number("b", b)
     x, y = points[..., 0], points[..., 1]
     return (a - x) ** 2 + b * (y - x**2) ** 2
 
@@ -62,7 +53,7 @@ def rosenbrock(points: torch.Tensor, a: float = 1.0, b: float = 100.0) -> torch.
 def rosenbrock_gradient(points: torch.Tensor, a: float = 1.0, b: float = 100.0) -> torch.Tensor:
     """∇f = (−2(a − x) − 4b·x·(y − x²), 2b·(y − x²)) for :func:`rosenbrock`."""
     _check_points(points)
-    _check_positive("b", b)
+    positive_number("b", b)
     x, y = points[..., 0], points[..., 1]
     return torch.stack([-2 * (a - x) - 4 * b * x * (y - x**2), 2 * b * (y - x**2)], dim=-1)
 
@@ -120,7 +111,7 @@ def _walk(
     s = get_surface(surface)
     if optimizer not in OPTIMIZER_NAMES:
         raise ValueError(f"optimizer must be one of {OPTIMIZER_NAMES}, got {optimizer!r}")
-    _check_count("steps", steps)
+    positive_int("steps", steps)
     start = s.start if start is None else start
     if not isinstance(start, (tuple, list)) or len(start) != 2:
         raise ValueError(f"start must be a pair (x, y), got {start!r}")
@@ -160,11 +151,11 @@ def trajectory(
 ) -> torch.Tensor:
     """The points (steps + 1, 2) that ``optimizer`` visits on ``surface``, starting point first (float64).
 
-    The optimizer is one of lib.optim's (see ``OPTIMIZER_NAMES``) and steps on the exact gradient.
+    The optimizer is one of lib.scratch.optimizers's (see ``OPTIMIZER_NAMES``) and steps on the exact gradient.
     One pair ``betas`` drives them all: β₁ is momentum's μ and Adam's β₁, β₂ is RMSProp's α and
     Adam's β₂. If the point leaves the finite numbers (divergence), the remaining rows are NaN.
     """
-    _check_count("steps", steps)
+    positive_int("steps", steps)
     path = torch.full((steps + 1, 2), math.nan, dtype=torch.float64)
     for i, point in enumerate(_walk(surface, optimizer, lr, steps, start, betas, eps, weight_decay)):
         path[i] = point
@@ -185,8 +176,8 @@ def steps_to_reach(
 
     A fair race between optimizers: give each its best learning rate by this count.
     """
-    _check_positive("tol", tol)
-    _check_count("max_steps", max_steps)
+    positive_number("tol", tol)
+    positive_int("max_steps", max_steps)
     s = get_surface(surface)
     for i, point in enumerate(_walk(s, optimizer, lr, max_steps, start, betas, eps, 0.0)):
         if s.value(point).item() <= tol:

@@ -10,18 +10,14 @@ import math
 
 import torch
 
+from lib.core.validate import positive_int
+
 # Bytes one parameter takes when stored in each format.
 BYTES_PER_PARAMETER = {"fp32": 4, "bf16": 2, "fp16": 2, "int8": 1, "int4": 0.5}
 
 # Training with Adam in mixed precision keeps, per parameter: bf16 weights (2) and gradients (2),
 # an fp32 master copy (4) and Adam's two fp32 moments (4 + 4) = 16 bytes (Rajbhandari et al., ZeRO, 2020).
 TRAINING_BYTES_PER_PARAMETER_ADAM_MIXED = 16
-
-
-def _positive_int(name: str, value: object) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return value
 
 
 def gpt_parameter_count(
@@ -33,10 +29,10 @@ def gpt_parameter_count(
     bias): 12·d² + 13·d with biases. Plus token and position embeddings (V + T)·d, the final
     LayerNorm 2d, and no output matrix, since it is tied to the token embedding.
     """
-    layers = _positive_int("n_layer", n_layer)
-    d = _positive_int("d_model", d_model)
-    vocab = _positive_int("vocab_size", vocab_size)
-    context = _positive_int("context_length", context_length)
+    layers = positive_int("n_layer", n_layer)
+    d = positive_int("d_model", d_model)
+    vocab = positive_int("vocab_size", vocab_size)
+    context = positive_int("context_length", context_length)
     per_block = 12 * d * d + (13 * d if bias else 2 * d)
     final_norm = 2 * d if bias else d
     return (vocab + context) * d + layers * per_block + final_norm
@@ -51,7 +47,7 @@ def parameter_count(model: torch.nn.Module) -> int:
 
 def weight_memory_bytes(n_parameters: int, dtype: str = "bf16") -> float:
     """Bytes to hold ``n_parameters`` weights in ``dtype`` (one of BYTES_PER_PARAMETER)."""
-    _positive_int("n_parameters", n_parameters)
+    positive_int("n_parameters", n_parameters)
     if dtype not in BYTES_PER_PARAMETER:
         raise ValueError(f"dtype must be one of {sorted(BYTES_PER_PARAMETER)}, got {dtype!r}")
     return n_parameters * BYTES_PER_PARAMETER[dtype]

@@ -16,25 +16,17 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from lib.checkpoint import cache_dir, load_checkpoint, save_checkpoint
+from lib.core.checkpoint import cache_dir, load_checkpoint, save_checkpoint
+from lib.core.device import autocast
+from lib.core.progress import is_quiet
+from lib.core.validate import fraction, positive_int
 from lib.data.digits import Digits, load_digits_split
-from lib.device import autocast, is_quiet
 from lib.models.lora import apply_lora
 
 N_PIXELS = 64
 N_CLASSES = 10
 CHECKPOINT_NAME = "digits_masked_encoder.pt"
 MODES = ("scratch", "full", "probe", "lora")
-
-
-def _positive_int(name: str, value: object) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-
-
-def _fraction(name: str, value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 < value < 1.0:
-        raise ValueError(f"{name} must be a number strictly between 0 and 1, got {value!r}")
 
 
 def _pixels(images: torch.Tensor, name: str = "images") -> torch.Tensor:
@@ -58,8 +50,8 @@ class PretrainConfig:
 
     def __post_init__(self) -> None:
         for name in ("hidden", "epochs", "batch_size"):
-            _positive_int(name, getattr(self, name))
-        _fraction("mask_ratio", self.mask_ratio)
+            positive_int(name, getattr(self, name))
+        fraction("mask_ratio", self.mask_ratio, low_inclusive=False)
         if not self.lr > 0 or self.weight_decay < 0:
             raise ValueError(
                 f"lr must be positive and weight_decay non-negative, got {self.lr!r}, {self.weight_decay!r}"
@@ -77,7 +69,7 @@ class DigitEncoder(nn.Module):
 
     def __init__(self, hidden: int = 256) -> None:
         super().__init__()
-        _positive_int("hidden", hidden)
+        positive_int("hidden", hidden)
         self.hidden = hidden
         self.mask_token = nn.Parameter(torch.zeros(N_PIXELS))
         self.layers = nn.Sequential(
@@ -102,7 +94,7 @@ class DigitClassifier(nn.Module):
         super().__init__()
         if not isinstance(encoder, DigitEncoder):
             raise TypeError(f"encoder must be a DigitEncoder, got {type(encoder).__name__}")
-        _positive_int("n_classes", n_classes)
+        positive_int("n_classes", n_classes)
         self.encoder = encoder
         self.head = nn.Linear(encoder.hidden, n_classes)
 
@@ -112,8 +104,8 @@ class DigitClassifier(nn.Module):
 
 def random_pixel_mask(n: int, ratio: float, generator: torch.Generator | None = None) -> torch.Tensor:
     """A (n, 64) bool mask with each pixel hidden independently with probability ``ratio``."""
-    _positive_int("n", n)
-    _fraction("ratio", ratio)
+    positive_int("n", n)
+    fraction("ratio", ratio, low_inclusive=False)
     return torch.rand(n, N_PIXELS, generator=generator) < ratio
 
 
@@ -230,7 +222,7 @@ def load_or_pretrain_digits_encoder(
 
 def sample_per_class(labels: torch.Tensor, k: int, seed: int = 0) -> torch.Tensor:
     """Indices of ``k`` examples of every class, drawn at random (seeded): the few labels we pay for."""
-    _positive_int("k", k)
+    positive_int("k", k)
     if not isinstance(labels, torch.Tensor) or labels.ndim != 1 or labels.dtype != torch.long:
         raise ValueError("labels must be a 1-D tensor of class indices (dtype long)")
     generator = torch.Generator().manual_seed(seed)
@@ -276,7 +268,7 @@ def finetune(
     device: torch.device | str = "cpu",
 ) -> list[float]:
     """Train the trainable parameters of ``model`` on a few labelled images (full batch, AdamW); return the losses."""
-    _positive_int("steps", steps)
+    positive_int("steps", steps)
     pixels = _pixels(images).float().to(device)
     if not isinstance(labels, torch.Tensor) or labels.shape != (len(pixels),):
         raise ValueError(f"labels must be a tensor of shape ({len(pixels)},), got {getattr(labels, 'shape', labels)}")

@@ -46,7 +46,7 @@ def figure(ncols: int = 1, nrows: int = 1, width: float | None = None, height: f
 
 
 def plot_history(history, names: Sequence[str] | None = None, ax=None, title: str | None = None):
-    """Plot metrics of a :class:`lib.train.History` (or a dict of lists) against the epoch."""
+    """Plot metrics of a :class:`lib.train.engine.History` (or a dict of lists) against the epoch."""
     metrics = getattr(history, "metrics", history)
     if not isinstance(metrics, dict) or not metrics:
         raise ValueError("history must be a non-empty History or dict of metric lists")

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import torch
 
-from lib.activations import log_softmax, sigmoid, softmax
+from lib.scratch.activations import log_softmax, sigmoid, softmax
 
 _REDUCTIONS = ("mean", "sum", "none")
 

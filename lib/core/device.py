@@ -1,4 +1,4 @@
-"""Pick the device, seed every random generator, and enable mixed precision where it helps.
+"""Pick the device and enable mixed precision where it helps.
 
 One place decides where tensors live so that every lesson runs unchanged on a laptop CPU,
 an Apple GPU (mps) or an NVIDIA GPU (cuda); ``COURSE_DEVICE`` forces a choice.
@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import random
-from collections.abc import Iterator
 
-import numpy as np
 import torch
 
 DEVICE_ENV = "COURSE_DEVICE"
@@ -46,19 +43,6 @@ def pick_device(prefer: str | None = None) -> torch.device:
     return torch.device("cpu")
 
 
-def seed_everything(seed: int) -> torch.Generator:
-    """Seed Python's, NumPy's and PyTorch's generators (CPU and all GPUs); return a torch Generator.
-
-    The returned generator, seeded the same way, is handy for DataLoader shuffling.
-    """
-    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**32:
-        raise ValueError(f"seed must be an int in [0, 2**32), got {seed!r}")
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)  # also seeds every CUDA device
-    return torch.Generator().manual_seed(seed)
-
-
 def autocast(device: torch.device | str) -> contextlib.AbstractContextManager:
     """Mixed precision for the forward pass: bf16 autocast on CUDA, a no-op everywhere else.
 
@@ -78,32 +62,3 @@ def describe(device: torch.device | str) -> str:
     if device.type == "mps":
         return "mps: Apple GPU"
     return f"cpu: {torch.get_num_threads()} threads"
-
-
-@contextlib.contextmanager
-def quiet_tqdm() -> Iterator[None]:
-    """Context in which ``lib`` progress bars stay hidden (used by tests)."""
-    old = os.environ.get("COURSE_QUIET")
-    os.environ["COURSE_QUIET"] = "1"
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop("COURSE_QUIET", None)
-        else:
-            os.environ["COURSE_QUIET"] = old
-
-
-def is_quiet() -> bool:
-    """True when progress bars should be hidden: under the test suite or COURSE_QUIET=1."""
-    return os.environ.get("COURSE_QUIET", "") not in ("", "0")
-
-
-def limit_cpu_threads(device: torch.device | str, threads: int = 1) -> None:
-    """On CPU, compute with ``threads`` threads: for tiny models one thread is as fast as several,
-    and it does not crawl when the cores are shared (Binder, CI runners, a busy laptop).
-    """
-    if not isinstance(threads, int) or isinstance(threads, bool) or threads < 1:
-        raise ValueError(f"threads must be a positive int, got {threads!r}")
-    if torch.device(device).type == "cpu":
-        torch.set_num_threads(threads)

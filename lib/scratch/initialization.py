@@ -7,29 +7,25 @@ that this stays constant from layer to layer, which is what lets a deep network 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import torch
 from torch import nn
 
+from lib.core.validate import positive_int
+from lib.scratch.activations import ACTIVATION_MODULES
+
 SCHEMES = ("small", "large", "xavier", "he")
 SMALL_STD = 0.01  # a "reasonable-looking" constant that shrinks signals layer after layer
 LARGE_STD = 1.0  # a standard normal: grows signals (ReLU) or saturates them (tanh)
-ACTIVATIONS = {"tanh": torch.tanh, "relu": torch.relu, "sigmoid": torch.sigmoid, "linear": lambda z: z}
-
-
-def _positive_int(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return value
 
 
 def init_std(scheme: str, fan_in: int, fan_out: int) -> float:
     """The standard deviation of a normal initialization: Xavier sqrt(2/(fan_in+fan_out)), He sqrt(2/fan_in)."""
     if scheme not in SCHEMES:
         raise ValueError(f"scheme must be one of {SCHEMES}, got {scheme!r}")
-    fan_in, fan_out = _positive_int(fan_in, "fan_in"), _positive_int(fan_out, "fan_out")
+    fan_in, fan_out = positive_int("fan_in", fan_in), positive_int("fan_out", fan_out)
     if scheme == "small":
         return SMALL_STD
     if scheme == "large":
@@ -68,7 +64,7 @@ def make_weights(
     scheme: str, depth: int, width: int, seed: int = 0, dtype: torch.dtype = torch.float64
 ) -> list[torch.Tensor]:
     """``depth`` square (width x width) weight matrices drawn by ``scheme`` from a seeded generator."""
-    depth, width = _positive_int(depth, "depth"), _positive_int(width, "width")
+    depth, width = positive_int("depth", depth), positive_int("width", width)
     generator = torch.Generator().manual_seed(seed)
     return [init_weight_(torch.empty(width, width, dtype=dtype), scheme, generator) for _ in range(depth)]
 
@@ -83,13 +79,13 @@ class LayerStats:
 
 def propagate(weights: Sequence[torch.Tensor], activation: str, x: torch.Tensor) -> LayerStats:
     """Push ``x`` through h = act(h W^T) for each weight, then a random gradient back; record both stds per layer."""
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
+    if activation not in ACTIVATION_MODULES:
+        raise ValueError(f"activation must be one of {sorted(ACTIVATION_MODULES)}, got {activation!r}")
     if len(weights) == 0:
         raise ValueError("weights must hold at least one matrix")
     if not isinstance(x, torch.Tensor) or x.ndim != 2 or x.shape[1] != weights[0].shape[1]:
         raise ValueError(f"x must be (samples, {weights[0].shape[1]}), got {getattr(x, 'shape', type(x).__name__)}")
-    act = ACTIVATIONS[activation]
+    act = ACTIVATION_MODULES[activation]()
     h = x.to(weights[0].dtype)
     outputs = []
     for w in weights:
@@ -111,34 +107,7 @@ def layer_statistics(
     scheme: str, activation: str, depth: int = 50, width: int = 128, n_samples: int = 256, seed: int = 0
 ) -> LayerStats:
     """Activation and gradient stds through ``depth`` layers initialized by ``scheme``, on N(0, 1) inputs (float64)."""
-    n_samples = _positive_int(n_samples, "n_samples")
+    n_samples = positive_int("n_samples", n_samples)
     weights = make_weights(scheme, depth, width, seed)
     x = torch.randn(n_samples, width, generator=torch.Generator().manual_seed(seed + 10_000), dtype=torch.float64)
     return propagate(weights, activation, x)
-
-
-def plot_layer_statistics(
-    curves: Mapping[str, Sequence[float] | torch.Tensor],
-    ax=None,
-    ylabel: str = "std of activations",
-    title: str | None = None,
-):
-    """One line per curve, layer on x and a logarithmic y: for quantities that vanish or explode with depth."""
-    if not curves:
-        raise ValueError("curves must hold at least one named curve")
-    if ax is None:
-        from lib.plots import figure
-
-        _, ax = figure()
-    for name, values in curves.items():
-        values = torch.as_tensor(values, dtype=torch.float64)
-        if values.ndim != 1 or not bool((values > 0).all()):
-            raise ValueError(f"curve {name!r} must be a 1-D sequence of positive numbers for a log scale")
-        ax.plot(range(1, len(values) + 1), values.tolist(), label=name)
-    ax.set_yscale("log")
-    ax.set_xlabel("layer")
-    ax.set_ylabel(ylabel)
-    ax.legend(fontsize=8)
-    if title:
-        ax.set_title(title)
-    return ax

@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from lib.models.size import BYTES_PER_PARAMETER, TRAINING_BYTES_PER_PARAMETER_ADAM_MIXED, human_bytes, human_count
+from lib.core.validate import positive_int, positive_number
+from lib.scale.parameters import BYTES_PER_PARAMETER, TRAINING_BYTES_PER_PARAMETER_ADAM_MIXED, human_bytes, human_count
 
 # Forward: one multiply and one add per parameter per token (2 FLOPs); backward: twice that (4).
 TRAINING_FLOPS_PER_PARAMETER_PER_TOKEN = 6
@@ -19,22 +20,10 @@ CHINCHILLA_TOKENS_PER_PARAMETER = 20
 PETAFLOP_S_DAY = 1e15 * 86400
 
 
-def _positive_number(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a positive number, got {value!r}")
-    return float(value)
-
-
-def _positive_int(name: str, value: object) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return value
-
-
 def training_flops(n_parameters: float, n_tokens: float) -> float:
     """Training compute C ≈ 6·N·D FLOPs for N parameters seen by D tokens (Kaplan et al. 2020)."""
-    n = _positive_number("n_parameters", n_parameters)
-    d = _positive_number("n_tokens", n_tokens)
+    n = positive_number("n_parameters", n_parameters)
+    d = positive_number("n_tokens", n_tokens)
     return TRAINING_FLOPS_PER_PARAMETER_PER_TOKEN * n * d
 
 
@@ -49,11 +38,11 @@ def gpt_matmul_flops(
     The backward pass costs twice the forward. Embedding lookups, biases, LayerNorm, GELU and
     softmax are not matrix products and are not counted.
     """
-    layers = _positive_int("n_layer", n_layer)
-    d = _positive_int("d_model", d_model)
-    vocab = _positive_int("vocab_size", vocab_size)
-    t = _positive_int("seq_len", seq_len)
-    tokens = _positive_int("n_tokens", n_tokens)
+    layers = positive_int("n_layer", n_layer)
+    d = positive_int("d_model", d_model)
+    vocab = positive_int("vocab_size", vocab_size)
+    t = positive_int("seq_len", seq_len)
+    tokens = positive_int("n_tokens", n_tokens)
     if tokens % t:
         raise ValueError(f"n_tokens must be a whole number of sequences of seq_len={t}, got {tokens}")
     forward_per_token = 2 * (12 * layers * d * d + vocab * d) + 4 * layers * t * d
@@ -64,8 +53,8 @@ def compute_optimal(
     compute_flops: float, tokens_per_parameter: float = CHINCHILLA_TOKENS_PER_PARAMETER
 ) -> tuple[float, float]:
     """The (N, D) that spend ``compute_flops`` with D = k·N and C = 6·N·D: N = √(C / 6k), D = k·N."""
-    c = _positive_number("compute_flops", compute_flops)
-    k = _positive_number("tokens_per_parameter", tokens_per_parameter)
+    c = positive_number("compute_flops", compute_flops)
+    k = positive_number("tokens_per_parameter", tokens_per_parameter)
     n = math.sqrt(c / (TRAINING_FLOPS_PER_PARAMETER_PER_TOKEN * k))
     return n, k * n
 
@@ -84,18 +73,18 @@ def kv_cache_bytes(
     kv_width is d_model for ordinary multi-head attention; with grouped-query attention
     (``n_kv_head`` < ``n_head``) only n_kv_head heads of size d_model / n_head are cached.
     """
-    layers = _positive_int("n_layer", n_layer)
-    d = _positive_int("d_model", d_model)
-    tokens = _positive_int("n_tokens", n_tokens)
-    batch = _positive_int("batch_size", batch_size)
+    layers = positive_int("n_layer", n_layer)
+    d = positive_int("d_model", d_model)
+    tokens = positive_int("n_tokens", n_tokens)
+    batch = positive_int("batch_size", batch_size)
     if dtype not in BYTES_PER_PARAMETER:
         raise ValueError(f"dtype must be one of {sorted(BYTES_PER_PARAMETER)}, got {dtype!r}")
     if (n_head is None) != (n_kv_head is None):
         raise ValueError("give both n_head and n_kv_head (grouped-query attention) or neither")
     width = d
     if n_head is not None:
-        heads = _positive_int("n_head", n_head)
-        kv_heads = _positive_int("n_kv_head", n_kv_head)
+        heads = positive_int("n_head", n_head)
+        kv_heads = positive_int("n_kv_head", n_kv_head)
         if d % heads or heads % kv_heads:
             raise ValueError(
                 f"n_head ({heads}) must divide d_model ({d}) and n_kv_head ({kv_heads}) must divide n_head"
@@ -118,12 +107,12 @@ def llama_parameter_count(
     Per layer: query and output d², key and value 2·d·kv_width, the gated MLP 3·d·ffn_dim, two
     RMSNorm scales 2d. Plus the embedding V·d, a separate output matrix V·d unless tied, a final norm d.
     """
-    layers = _positive_int("n_layer", n_layer)
-    d = _positive_int("d_model", d_model)
-    ffn = _positive_int("ffn_dim", ffn_dim)
-    vocab = _positive_int("vocab_size", vocab_size)
-    heads = _positive_int("n_head", n_head)
-    kv_heads = _positive_int("n_kv_head", n_kv_head)
+    layers = positive_int("n_layer", n_layer)
+    d = positive_int("d_model", d_model)
+    ffn = positive_int("ffn_dim", ffn_dim)
+    vocab = positive_int("vocab_size", vocab_size)
+    heads = positive_int("n_head", n_head)
+    kv_heads = positive_int("n_kv_head", n_kv_head)
     if d % heads or heads % kv_heads:
         raise ValueError(f"n_head ({heads}) must divide d_model ({d}) and n_kv_head ({kv_heads}) must divide n_head")
     kv_width = kv_heads * (d // heads)
@@ -150,8 +139,8 @@ def power_law_fit(xs: Sequence[float], ys: Sequence[float]) -> tuple[float, floa
 
 def training_budget_report(n_parameters: float, n_tokens: float) -> str:
     """A few lines on a training run: compute 6·N·D, tokens per parameter, the Chinchilla split, memory."""
-    n = _positive_number("n_parameters", n_parameters)
-    d = _positive_number("n_tokens", n_tokens)
+    n = positive_number("n_parameters", n_parameters)
+    d = positive_number("n_tokens", n_tokens)
     c = training_flops(n, d)
     n_opt, d_opt = compute_optimal(c)
     ratio = d / n

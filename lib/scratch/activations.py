@@ -210,7 +210,15 @@ def activation_curves(names: Sequence[str], x_min: float = -5.0, x_max: float = 
     return Curves(x, values, derivatives)
 
 
-_MODULES = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU, "gelu": nn.GELU, "silu": nn.SiLU}
+# The one table of activation layers by name that every model builder in lib uses.
+ACTIVATION_MODULES: dict[str, type[nn.Module]] = {
+    "sigmoid": nn.Sigmoid,
+    "tanh": nn.Tanh,
+    "relu": nn.ReLU,
+    "gelu": nn.GELU,
+    "silu": nn.SiLU,
+    "linear": nn.Identity,
+}
 
 
 def layer_gradient_norms(
@@ -229,8 +237,8 @@ def layer_gradient_norms(
     back). ``init`` is "kaiming" (std sqrt(2/fan_in)) or "xavier" (std sqrt(1/fan_in) for square
     layers); biases start at 0.
     """
-    if activation not in _MODULES:
-        raise ValueError(f"activation must be one of {sorted(_MODULES)}, got {activation!r}")
+    if activation not in ACTIVATION_MODULES:
+        raise ValueError(f"activation must be one of {sorted(ACTIVATION_MODULES)}, got {activation!r}")
     for name, value, low in (("depth", depth, 1), ("width", width, 1), ("n_samples", n_samples, 1)):
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
             raise ValueError(f"{name} must be a positive int, got {value!r}")
@@ -244,7 +252,7 @@ def layer_gradient_norms(
         with torch.no_grad():
             linear.weight.copy_(torch.randn(width, width, generator=generator) * math.sqrt(gain / width))
             linear.bias.zero_()
-        layers += [linear, _MODULES[activation]()]
+        layers += [linear, ACTIVATION_MODULES[activation]()]
     model = nn.Sequential(*layers).to(device=device, dtype=torch.float64)
     x = torch.randn(n_samples, width, generator=generator, dtype=torch.float64).to(device)
     loss = model(x).pow(2).mean()

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from lib.course import CHAPTERS
+from lib.course.catalogue import CHAPTERS
 
 _LESSON = re.compile(r"(\d\d)_[a-z0-9_]+/(\d\d)_[a-z0-9_]+\.ipynb")
 _NAME_SEPARATORS = re.compile(r"\s*[()（），,、]\s*")
@@ -374,7 +374,7 @@ def markdown_table(terms: tuple[Term, ...] = GLOSSARY, from_chapter: str = "01_c
     if not terms:
         raise ValueError("terms must hold at least one Term")
     if not all(isinstance(t, Term) for t in terms):
-        raise TypeError("terms must all be lib.glossary.Term")
+        raise TypeError("terms must all be lib.course.glossary.Term")
     rows = ["| English | 中文 | Definition | Lesson |", "| --- | --- | --- | --- |"]
     for t in sorted(terms, key=lambda t: t.english.casefold()):
         cells = (t.english, t.chinese, t.definition)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 REPOSITORY = "https://github.com/large-models-course/large-models-course"
 BRANCH = "main"
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = ROOT / "chapters"
 
 HEADER_FIELDS = ("Time", "Prerequisites", "You will learn")

@@ -1,0 +1,1 @@
+"""Making trained models smaller: quantization and distillation."""

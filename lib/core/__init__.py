@@ -1,0 +1,1 @@
+"""Foundations every layer uses: device, seeding, threads, progress, checkpoints, argument checks."""

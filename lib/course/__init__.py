@@ -1,0 +1,1 @@
+"""The course itself: catalogue, authoring, exercise checks and the glossary."""

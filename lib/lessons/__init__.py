@@ -1,0 +1,1 @@
+"""Experiment code that serves a single lesson, kept apart from the general tools."""

@@ -1,0 +1,1 @@
+"""Arithmetic of scale: parameter counts, memory, compute, scaling laws and serving cost."""

@@ -1,0 +1,1 @@
+"""From-scratch references that lessons rebuild and check against PyTorch."""

@@ -1,0 +1,1 @@
+"""The course's one training engine and the optimizers and metrics it uses."""

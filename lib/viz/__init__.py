@@ -1,0 +1,1 @@
+"""Plots and widgets; every widget wraps a plain, tested function."""
