@@ -4,8 +4,9 @@ import pytest
 import torch
 
 from lib.data.word_tokenizer import WordTokenizer, bag_of_words, words
-from lib.models.text_classifier import EmbeddingPoolClassifier, masked_mean
+from lib.models.text_classifier import EmbeddingPoolClassifier, classify_texts, masked_mean
 from lib.scratch.metrics import confusion_matrix, per_class_recall
+from lib.viz.confusion import plot_confusion
 
 
 def test_words_lowercase_and_split_punctuation():
@@ -73,3 +74,27 @@ def test_bad_inputs_are_clear_errors():
         confusion_matrix(torch.tensor([0, 2]), torch.tensor([0, 1]), 2)
     with pytest.raises(ValueError, match="same length"):
         confusion_matrix(torch.tensor([0]), torch.tensor([0, 1]), 2)
+
+
+def test_classify_texts_gives_probabilities_and_restores_training_mode():
+    torch.manual_seed(0)
+    tok = WordTokenizer(["alpha", "beta"])
+    model = EmbeddingPoolClassifier(tok.vocab_size, n_classes=3, d_embed=4, hidden=4, dropout=0.5).train()
+    probs = classify_texts(model, tok, ["alpha beta", "gamma"], max_len=8)
+    assert probs.shape == (2, 3)
+    torch.testing.assert_close(probs.sum(dim=1), torch.ones(2))
+    torch.testing.assert_close(probs, classify_texts(model, tok, ["alpha beta", "gamma"], max_len=8))  # no dropout
+    assert model.training
+    with pytest.raises(TypeError, match="tokenizer must be"):
+        classify_texts(model, "tok", ["a"])
+
+
+def test_plot_confusion_writes_counts_and_checks_its_input():
+    import matplotlib.pyplot as plt
+
+    ax = plot_confusion(torch.tensor([[3, 1], [0, 2]]), ["a", "b"])
+    assert sorted(t.get_text() for t in ax.texts) == ["1", "2", "3"]  # the zero cell is left blank
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b"]
+    plt.close("all")
+    with pytest.raises(ValueError, match="classes must name all 2 classes"):
+        plot_confusion(torch.tensor([[3, 1], [0, 2]]), ["a"])

@@ -7,10 +7,13 @@ smallest fix, and a strong baseline for topic classification.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import torch
 from torch import nn
 
 from lib.core.validate import fraction, positive_int
+from lib.data.word_tokenizer import WordTokenizer
 
 
 def masked_mean(x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -52,3 +55,18 @@ class EmbeddingPoolClassifier(nn.Module):
             raise ValueError(f"ids must be a 2-D int64 tensor (batch, seq), got {getattr(ids, 'shape', ids)!r}")
         pooled = masked_mean(self.embedding(ids), ids != self.pad_id)
         return self.head(pooled)
+
+
+@torch.no_grad()
+def classify_texts(
+    model: nn.Module, tokenizer: WordTokenizer, texts: Sequence[str], max_len: int = 128
+) -> torch.Tensor:
+    """Class probabilities (len(texts), n_classes) of raw ``texts``: tokenize, pad, run ``model`` in eval mode."""
+    if not isinstance(tokenizer, WordTokenizer):
+        raise TypeError(f"tokenizer must be a lib.data.word_tokenizer.WordTokenizer, got {type(tokenizer).__name__}")
+    was_training = model.training
+    model.eval()
+    device = next(model.parameters()).device
+    probabilities = model(tokenizer.encode_batch(texts, max_len).to(device)).float().softmax(dim=-1).cpu()
+    model.train(was_training)
+    return probabilities
