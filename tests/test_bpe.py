@@ -140,3 +140,10 @@ def test_a_1024_vocabulary_on_the_whole_corpus_trains_fast():
     tokenizer = BPETokenizer.train(load_python_docs("all"), 1024)
     assert time.perf_counter() - start < 10
     assert tokenizer.vocab_size == 1024
+
+
+def test_pieces_show_token_boundaries(docs_tokenizer):
+    text = "The return statement"
+    pieces = docs_tokenizer.pieces(text)
+    assert "".join(pieces) == text and len(pieces) == len(docs_tokenizer.encode(text)) < len(text)
+    assert docs_tokenizer.pieces("模")[0] == "\\xe6"  # a cut character shows as its byte escape

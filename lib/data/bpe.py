@@ -179,6 +179,10 @@ class BPETokenizer:
         except UnicodeDecodeError:
             return data.decode("utf-8", errors="replace")
 
+    def pieces(self, text: str) -> list[str]:
+        """``text`` cut into its tokens, each shown as :meth:`token_text` shows it (for seeing boundaries)."""
+        return [self.token_text(i) for i in self.encode(text)]
+
     def token_text(self, token: int) -> str:
         """A readable form of one token for tables and plots (its bytes, with invalid UTF-8 shown as escapes)."""
         return self._token_bytes(token).decode("utf-8", errors="backslashreplace")
