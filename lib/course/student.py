@@ -138,10 +138,11 @@ def _expected_text(exercise_id: str) -> str:
     exercise = registry().get(exercise_id)
     if exercise is None:
         return "not registered"
+    hint = f" (hint shown to learners: {exercise.hint})"
     if exercise.inputs:
-        return f"computed from the lesson's {', '.join(exercise.inputs)}"
+        return f"computed from the lesson's {', '.join(exercise.inputs)}{hint}"
     value = exercise.expected()
-    return f"`{value!r}`" if exercise.kind != "tensor" else f"\n\n```\n{value!r}\n```"
+    return f"`{value!r}`{hint}" if exercise.kind != "tensor" else f"{hint}\n\n```\n{value!r}\n```"
 
 
 def answer_key(solutions_by_lesson: dict[Path, list[Solution]]) -> str:
