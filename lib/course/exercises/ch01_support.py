@@ -143,7 +143,7 @@ def _classifier_outputs() -> dict[str, Any]:
 def _sensitivity(probability: torch.Tensor, truth: torch.Tensor) -> float:
     from sklearn.metrics import recall_score
 
-    return float(recall_score(truth.numpy(), (probability >= 0.2).numpy(), pos_label=True))
+    return float(recall_score(truth.cpu().numpy(), (probability >= 0.2).cpu().numpy(), pos_label=True))
 
 
 def _terms_in(chapter: str) -> int:
