@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from lib.course.authoring import all_pair_problems, pair_problems, student_copy
+from lib.course.authoring import all_pair_problems, pair_problems
 from lib.course.catalogue import CHAPTERS, lesson_sources
 
 EXEMPLAR = CHAPTERS / "01_concepts" / "01_what_is_a_large_model.py"
@@ -71,12 +71,3 @@ def test_missing_pairs_are_reported(pair):
     orphan = pair.parent / "02_orphan.ipynb"
     orphan.write_text("{}", encoding="utf-8")
     assert any("no .py source" in p for p in all_pair_problems(pair.parent.parent))
-
-
-def test_student_copy_removes_solutions(pair, tmp_path):
-    out = tmp_path / "student.ipynb"
-    removed = student_copy(pair.with_suffix(".ipynb"), out)
-    text = out.read_text(encoding="utf-8")
-    assert removed >= 2
-    assert "BEGIN SOLUTION" not in text and "answer_1 = 12" not in text
-    assert text.count("NotImplementedError") == removed

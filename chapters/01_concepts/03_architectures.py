@@ -32,7 +32,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from lib.course.checks import check_equal, check_tensor, expect_wrong
+from lib.course.checks import expect_wrong
+from lib.course.exercises import check
 from lib.course.lesson import lesson_setup
 from lib.data.char_tokenizer import CharTokenizer, RandomBlocks, next_token_blocks
 from lib.data.digits import load_digits_split
@@ -770,16 +771,15 @@ assert parameter_count(gpt) == gpt_parameter_count(L, d, vocab_size, T)
 # BEGIN SOLUTION
 answer_1 = (7 * 7 * 3 + 1) * 64
 # END SOLUTION
-check_equal("Conv2d(3, 64, 7) parameters", answer_1, parameter_count(nn.Conv2d(3, 64, kernel_size=7)),
-            hint="(k*k*c_in + 1) * c_out: each kernel spans all input channels")
+check("1.3.conv-params", answer_1)
 
 # %% [markdown]
 # A check that accepted anything would teach nothing. Here it rejects a classic mistake:
 # forgetting that each kernel spans all three input channels.
 
 # %%
-print(expect_wrong(check_equal, "Conv2d(3, 64, 7) parameters", (7 * 7 + 1) * 64,
-                   parameter_count(nn.Conv2d(3, 64, kernel_size=7))))
+one_channel = (7 * 7 + 1) * 64  # kernels that see only one of the three input channels
+print(expect_wrong(check, "1.3.conv-params", one_channel))
 
 # %% [markdown]
 # **2.** How many parameters does a one-layer `nn.LSTM` with 128 inputs and 256 hidden units
@@ -789,14 +789,12 @@ print(expect_wrong(check_equal, "Conv2d(3, 64, 7) parameters", (7 * 7 + 1) * 64,
 # BEGIN SOLUTION
 answer_2 = 4 * (256 * (128 + 256) + 2 * 256)
 # END SOLUTION
-check_equal("LSTM(128, 256) parameters", answer_2, parameter_count(nn.LSTM(128, 256)),
-            hint="4 gates, each with W_x (h x n_in), W_h (h x h) and two biases of length h")
+check("1.3.lstm-params", answer_2)
 
 # %% [markdown]
 # **3.** Compute the causal attention *weights* $\operatorname{softmax}(QK^\top/\sqrt d)$ (masked)
-# for the queries and keys below, as a $5 \times 5$ tensor. The check compares them with
-# PyTorch's `scaled_dot_product_attention` applied to $V = I$, the identity matrix, whose output
-# is exactly the weight matrix.
+# for the queries and keys below, as a $5 \times 5$ tensor, from `q3` and `k3` with tensor
+# operations (not with `scaled_dot_product_attention`, which returns only the weighted values).
 
 # %%
 q3 = torch.randn(5, 8, generator=torch.Generator().manual_seed(3))
@@ -805,8 +803,7 @@ k3 = torch.randn(5, 8, generator=torch.Generator().manual_seed(4))
 scores_3 = q3 @ k3.T / math.sqrt(8)
 answer_3 = scores_3.masked_fill(torch.ones(5, 5, dtype=torch.bool).triu(1), float("-inf")).softmax(dim=-1)
 # END SOLUTION
-check_tensor("causal attention weights", answer_3, F.scaled_dot_product_attention(q3, k3, torch.eye(5), is_causal=True),
-             hint="mask the scores above the diagonal with -inf before the softmax, and divide by sqrt(d)")
+check("1.3.causal-weights", answer_3)
 
 # %% [markdown]
 # ## References

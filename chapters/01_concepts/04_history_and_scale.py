@@ -38,7 +38,8 @@ from torch.nn.attention import SDPBackend, sdpa_kernel
 from torch.utils.flop_counter import FlopCounterMode
 
 from lib.core.seeding import seed_everything
-from lib.course.checks import check_close, expect_wrong
+from lib.course.checks import expect_wrong
+from lib.course.exercises import check
 from lib.course.lesson import lesson_setup
 from lib.data.char_tokenizer import CharTokenizer, RandomBlocks, next_token_blocks
 from lib.data.milestones import milestones
@@ -555,15 +556,15 @@ interactive_view(show_budget, log10_parameters=(6.0, 12.5, 0.1), log10_tokens=(8
 # BEGIN SOLUTION
 answer_1 = 6 * 65e9 * 1.4e12
 # END SOLUTION
-check_close("LLaMA-65B training FLOPs", answer_1, scaling.training_flops(65e9, 1.4e12),
-            hint="6 FLOPs per parameter per token")
+check("1.4.llama-65b-flops", answer_1)
 
 # %% [markdown]
 # The check rejects a classic slip: counting only the forward pass (2 FLOPs per parameter per
 # token) gives a third of the answer.
 
 # %%
-print(expect_wrong(check_close, "LLaMA-65B training FLOPs", 2 * 65e9 * 1.4e12, scaling.training_flops(65e9, 1.4e12)))
+forward_only = 2 * 65e9 * 1.4e12  # counts the forward pass only
+print(expect_wrong(check, "1.4.llama-65b-flops", forward_only))
 
 # %% [markdown]
 # **2.** You have a budget of $10^{24}$ FLOPs. How many parameters should your model have by
@@ -573,8 +574,7 @@ print(expect_wrong(check_close, "LLaMA-65B training FLOPs", 2 * 65e9 * 1.4e12, s
 # BEGIN SOLUTION
 answer_2 = math.sqrt(1e24 / (6 * 20))
 # END SOLUTION
-check_close("compute-optimal parameters for 1e24 FLOPs", answer_2, scaling.compute_optimal(1e24)[0],
-            hint="substitute D = 20N into C = 6ND and solve for N")
+check("1.4.chinchilla-params", answer_2)
 
 # %% [markdown]
 # **3.** How many bytes does GPT-3's KV cache take for one sequence of 2,048 tokens in bf16
@@ -584,8 +584,7 @@ check_close("compute-optimal parameters for 1e24 FLOPs", answer_2, scaling.compu
 # BEGIN SOLUTION
 answer_3 = 2 * 96 * 12288 * 2 * 2048
 # END SOLUTION
-check_close("GPT-3 KV cache bytes", answer_3, scaling.kv_cache_bytes(96, 12288, n_tokens=2048),
-            hint="2 (K and V) x layers x width x 2 bytes x tokens")
+check("1.4.gpt3-kv-bytes", answer_3)
 
 # %% [markdown]
 # **4.** The small GPT above ($L = 2$, $d = 64$, $V = 96$) took 256 tokens as 4 sequences of
@@ -597,10 +596,7 @@ check_close("GPT-3 KV cache bytes", answer_3, scaling.kv_cache_bytes(96, 12288, 
 L, d, V, T = 2, 64, 96, 32
 answer_4 = 256 * 3 * (2 * (12 * L * d**2 + V * d) + 4 * L * T * d)
 # END SOLUTION
-with sdpa_kernel(SDPBackend.MATH), FlopCounterMode(display=False) as counter:
-    F.cross_entropy(small(idx.reshape(8, 32)).flatten(0, 1), idx.flatten()).backward()
-check_close("FLOPs of a step with T = 32", answer_4, counter.get_total_flops(),
-            hint="only attention's 4LTd per token depends on T: shorter sequences mean fewer keys per query")
+check("1.4.flops-t32", answer_4)
 
 # %% [markdown]
 # ## References

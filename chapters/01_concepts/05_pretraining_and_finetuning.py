@@ -34,7 +34,8 @@ from torch.nn import functional as F
 
 from lib.compress.distillation import distillation_loss
 from lib.core.checkpoint import cache_dir, load_checkpoint, save_checkpoint
-from lib.course.checks import check_close, check_equal, expect_wrong
+from lib.course.checks import expect_wrong
+from lib.course.exercises import check
 from lib.course.lesson import lesson_setup
 from lib.data.digits import load_digits_split
 from lib.lessons.lesson_1_5_pretraining import (
@@ -512,16 +513,15 @@ interactive_view(show_budget, labels_per_class=list(labels_per_class))
 # BEGIN SOLUTION
 answer_1 = 8 * (4096 + 4096)
 # END SOLUTION
-check_equal("LoRA parameters, r = 8, 4096 x 4096", answer_1, lora_parameter_count(4096, 4096, 8),
-            hint="r * (in + out)")
+check("1.5.lora-params", answer_1)
 
 # %% [markdown]
 # A check that accepted anything would teach nothing: the size of the update $BA$ itself,
 # $4096 \times 4096$, is not what trains.
 
 # %%
-print(expect_wrong(check_equal, "LoRA parameters, r = 8, 4096 x 4096", 4096 * 4096,
-                   lora_parameter_count(4096, 4096, 8)))
+whole_matrix = 4096 * 4096  # what full fine-tuning of this matrix trains
+print(expect_wrong(check, "1.5.lora-params", whole_matrix))
 
 # %% [markdown]
 # **2.** Four pixels $x = (0, 0.5, 1, 0.25)$, a prediction $\hat{x} = (0.1, 0.5, 0.7, 0.25)$, and
@@ -534,8 +534,7 @@ hidden_pixels = torch.tensor([[False, True, True, False]])
 # BEGIN SOLUTION
 answer_2 = ((0.5 - 0.5) ** 2 + (0.7 - 1.0) ** 2) / 2
 # END SOLUTION
-check_close("masked-pixel loss", answer_2, masked_pixel_loss(x_pred, x_true, hidden_pixels).item(),
-            hint="average the squared errors over the hidden pixels only")
+check("1.5.masked-loss", answer_2)
 
 # %% [markdown]
 # **3.** In this lesson's classifier, what fraction of the parameters that full fine-tuning
@@ -548,9 +547,7 @@ lora_8 = 8 * (64 + 256) + 8 * (256 + 256) + (256 * 10 + 10)
 full = 64 + (64 * 256 + 256) + (256 * 256 + 256) + 2 * 256 + (256 * 10 + 10)
 answer_3 = lora_8 / full
 # END SOLUTION
-expected_3 = trainable_parameter_count(make_classifier(encoder, "lora", rank=8, alpha=16.0)) / counts["full"]
-check_close("LoRA rank 8 fraction", answer_3, expected_3, rel=1e-9,
-            hint="LoRA trains r*(in+out) per linear layer plus the whole head; full trains everything")
+check("1.5.lora-fraction", answer_3)
 
 # %% [markdown]
 # ## References

@@ -32,7 +32,8 @@ from sklearn.datasets import load_breast_cancer
 from sklearn.preprocessing import StandardScaler
 from torch import nn
 
-from lib.course.checks import check_close, check_tensor, expect_wrong
+from lib.course.checks import expect_wrong
+from lib.course.exercises import check
 from lib.course.lesson import lesson_setup
 from lib.data.digits import load_digits_split
 from lib.lessons.lesson_1_6_loop import describe_curve, loss_curve, standardize
@@ -500,9 +501,7 @@ for _ in range(3):
     (w @ x).pow(2).backward()
 answer_1 = w.grad
 # END SOLUTION
-w_check, x_check = torch.tensor([1.0, -2.0]), torch.tensor([3.0, 0.5])
-check_tensor("w.grad after three backward passes", answer_1, 3 * 2 * (w_check @ x_check) * x_check,
-             hint="each backward() adds 2 (w . x) x to what .grad already holds")
+check("1.6.accumulated-grad", answer_1)
 
 # %% [markdown]
 # **2.** The training set has two samples, $(1, 10)$ and $(3, 30)$. Standardize the validation
@@ -516,8 +515,7 @@ mean_2 = train_2.mean(dim=0)
 std_2 = train_2.std(dim=0, correction=0)
 answer_2 = (val_2 - mean_2) / std_2
 # END SOLUTION
-check_tensor("standardized validation samples", answer_2, standardize(train_2, val_2)[1],
-             hint="use the mean and standard deviation of the training samples, not the validation ones")
+check("1.6.standardized", answer_2)
 
 # %% [markdown]
 # A check that accepted anything would teach nothing. Standardizing the validation samples with
@@ -525,7 +523,7 @@ check_tensor("standardized validation samples", answer_2, standardize(train_2, v
 
 # %%
 own_statistics = (val_2 - val_2.mean(dim=0)) / val_2.std(dim=0, correction=0)
-print(expect_wrong(check_tensor, "standardized validation samples", own_statistics, standardize(train_2, val_2)[1]))
+print(expect_wrong(check, "1.6.standardized", own_statistics))
 
 # %% [markdown]
 # **3.** A model classifies 455 of 512 samples correctly, in 8 batches of 64. The article's formula
@@ -536,7 +534,7 @@ print(expect_wrong(check_tensor, "standardized validation samples", own_statisti
 # BEGIN SOLUTION
 answer_3 = 100 * 455 / 512
 # END SOLUTION
-check_close("accuracy in percent", answer_3, 100 * 455 / (8 * 64), hint="divide by the number of samples")
+check("1.6.accuracy-percent", answer_3)
 
 # %% [markdown]
 # ## References

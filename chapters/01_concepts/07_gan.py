@@ -39,7 +39,8 @@ from sklearn.linear_model import LogisticRegression
 from torch.distributions import Normal
 
 from lib.core.seeding import seed_everything
-from lib.course.checks import check_close, check_equal, expect_wrong
+from lib.course.checks import expect_wrong
+from lib.course.exercises import check
 from lib.course.lesson import lesson_setup
 from lib.data.digits import load_digits_split
 from lib.data.synthetic import gaussian_ring
@@ -603,9 +604,7 @@ def gaussian(x: float, mu: float, sigma: float) -> float:
 
 answer_1 = gaussian(0, 1.0, 0.5) / (gaussian(0, 1.0, 0.5) + gaussian(0, -0.5, 1.0))
 # END SOLUTION
-x0 = torch.tensor([0.0])
-expected_1 = gan.optimal_discriminator(p_data_dist.log_prob(x0).exp(), p_g_dist.log_prob(x0).exp()).item()
-check_close("D*(0)", answer_1, expected_1, rel=1e-5, hint="p_data(0) / (p_data(0) + p_g(0))")
+check("1.7.optimal-d", answer_1)
 
 # %% [markdown]
 # A check that accepted anything would teach nothing. Here it rejects a classic slip: putting
@@ -614,7 +613,7 @@ check_close("D*(0)", answer_1, expected_1, rel=1e-5, hint="p_data(0) / (p_data(0
 
 # %%
 swapped = gaussian(0, -0.5, 1.0) / (gaussian(0, 1.0, 0.5) + gaussian(0, -0.5, 1.0))
-print(expect_wrong(check_close, "D*(0)", swapped, expected_1, rel=1e-5))
+print(expect_wrong(check, "1.7.optimal-d", swapped))
 
 # %% [markdown]
 # **2.** Suppose the discriminator gives a fake $D(G(z)) = 0.02$. By what factor is the
@@ -625,10 +624,7 @@ print(expect_wrong(check_close, "D*(0)", swapped, expected_1, rel=1e-5))
 # BEGIN SOLUTION
 answer_2 = (1 - 0.02) / 0.02
 # END SOLUTION
-logit_2 = torch.tensor([math.log(0.02 / 0.98)], requires_grad=True)
-ratio_2 = (torch.autograd.grad(gan.generator_loss(logit_2, "non_saturating"), logit_2)[0]
-           / torch.autograd.grad(gan.generator_loss(logit_2, "saturating"), logit_2)[0]).item()
-check_close("gradient ratio", answer_2, ratio_2, rel=1e-4, hint="the two gradients are -(1 - D) and -D")
+check("1.7.gradient-ratio", answer_2)
 
 # %% [markdown]
 # **3.** A collapsed generator: take the real ring points that lie above the line $y = 0.5$
@@ -644,8 +640,7 @@ nearest_distance, nearest = distances.min(dim=1)
 per_mode = torch.bincount(nearest[nearest_distance <= THRESHOLD], minlength=8)
 answer_3 = int((per_mode >= 0.01 * len(collapsed)).sum())
 # END SOLUTION
-check_equal("modes covered", answer_3, gan.mode_coverage(collapsed, centers, THRESHOLD).covered(),
-            hint="assign each point to its nearest centre, keep those within THRESHOLD, count per mode")
+check("1.7.modes-covered", answer_3)
 
 # %% [markdown]
 # ## References

@@ -37,7 +37,8 @@ from torch.nn.attention import SDPBackend, sdpa_kernel
 from torch.utils.flop_counter import FlopCounterMode
 
 from lib.core.seeding import seed_everything
-from lib.course.checks import check_close, expect_wrong
+from lib.course.checks import expect_wrong
+from lib.course.exercises import check
 from lib.course.lesson import lesson_setup
 from lib.models.gpt import GPT, GPT3_175B, GPTConfig, gpt_on_meta
 from lib.models.mlp import MLP
@@ -456,8 +457,7 @@ legend = ax.legend()
 # BEGIN SOLUTION
 answer_1 = 2 * 70e9
 # END SOLUTION
-check_close("FLOPs per generated token, 70B", answer_1, economics.inference_flops_per_token(70e9),
-            hint="a forward pass only: 2 FLOPs per parameter")
+check("1.8.flops-per-token-70b", answer_1)
 
 # %% [markdown]
 # **2.** A 70B model is served in bf16 on one H200 (4.8 TB/s of memory bandwidth), one
@@ -467,16 +467,14 @@ check_close("FLOPs per generated token, 70B", answer_1, economics.inference_flop
 # BEGIN SOLUTION
 answer_2 = 4.8e12 / (70e9 * 2)
 # END SOLUTION
-h200 = economics.DATASHEETS["H200 SXM"]
-expected_2 = economics.decode_tokens_per_second_bound(70e9, h200.bandwidth_bytes_per_s, h200.peak_flops, "bf16")
-check_close("tokens/s bound, 70B in bf16 on one H200", answer_2, expected_2, rel=1e-9,
-            hint="every step reads all the weights: bandwidth / (parameters x 2 bytes)")
+check("1.8.decode-bound", answer_2)
 
 # %% [markdown]
 # The check rejects the answer that forgets bf16 takes 2 bytes per parameter:
 
 # %%
-print(expect_wrong(check_close, "tokens/s bound, 70B in bf16 on one H200", 4.8e12 / 70e9, expected_2, rel=1e-9))
+one_byte_per_weight = 4.8e12 / 70e9  # forgets that a bf16 weight takes 2 bytes
+print(expect_wrong(check, "1.8.decode-bound", one_byte_per_weight))
 
 # %% [markdown]
 # **3.** After how many generated tokens has serving LLaMA-65B (trained on 1.4T tokens) cost as
@@ -486,8 +484,7 @@ print(expect_wrong(check_close, "tokens/s bound, 70B in bf16 on one H200", 4.8e1
 # BEGIN SOLUTION
 answer_3 = 3 * 1.4e12
 # END SOLUTION
-check_close("break-even tokens, LLaMA-65B", answer_3, economics.breakeven_tokens(1.4e12),
-            hint="set 2 N T equal to 6 N D")
+check("1.8.breakeven", answer_3)
 
 # %% [markdown]
 # **4.** In the classifier above, at what sensitivity does the threshold 0.2 operate? Use
@@ -497,9 +494,7 @@ check_close("break-even tokens, LLaMA-65B", answer_3, economics.breakeven_tokens
 # BEGIN SOLUTION
 answer_4 = ((probability >= 0.2) & truth).sum().item() / truth.sum().item()
 # END SOLUTION
-check_close("sensitivity at threshold 0.2", answer_4,
-            recall_score(truth.numpy(), (probability >= 0.2).numpy(), pos_label=True),
-            hint="cancers predicted malignant / all cancers")
+check("1.8.sensitivity", answer_4, probability=probability, truth=truth)
 
 # %% [markdown]
 # ## References
