@@ -6,6 +6,7 @@ import torch.nn.functional as F
 
 from lib.core.hardware import PEAK_FLOPS_ENV
 from lib.models.gpt import GPT, GPT2_SMALL, GPT3_175B, GPTConfig, KVCache, LogitsOnly, gpt_on_meta
+from lib.scale.compute import gpt_matmul_flops
 
 TINY = GPTConfig(vocab_size=17, context_length=8, n_layer=2, n_head=2, d_model=16)
 
@@ -174,3 +175,11 @@ def test_logits_only_wraps_a_gpt_for_plain_loops():
     assert list(wrapped.parameters())[0] is list(model.parameters())[0]  # the same weights, trained together
     with pytest.raises(TypeError, match="gpt must be a lib.models.gpt.GPT"):
         LogitsOnly(torch.nn.Linear(2, 2))
+
+
+@pytest.mark.parametrize(("n_layer", "d_model", "vocab", "seq_len"), [(2, 64, 96, 64), (3, 32, 50, 16)])
+def test_flops_per_token_exceeds_the_exact_matmul_count_only_by_biases_and_norms(n_layer, d_model, vocab, seq_len):
+    config = GPTConfig(vocab_size=vocab, context_length=seq_len, n_layer=n_layer, n_head=4, d_model=d_model)
+    exact = gpt_matmul_flops(n_layer, d_model, vocab, seq_len, seq_len) // seq_len  # per token, forward + backward
+    extra = 6 * (13 * n_layer * d_model + 2 * d_model)  # 6 x (biases and LayerNorm weights): no multiplications
+    assert gpt_on_meta(config).flops_per_token() - exact == extra

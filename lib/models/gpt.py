@@ -85,6 +85,7 @@ class KVCache:
     computes the new token's key and value once, appends them here, and attends over the stored
     ones: the same numbers for a fraction of the work. Buffers are allocated on the first write,
     with ``max_length`` positions (a GPT's context_length), on the device and dtype of the keys.
+    For inference (under ``torch.no_grad``): writes are in place, which autograd cannot replay.
     """
 
     def __init__(self, n_layer: int, max_length: int) -> None:
