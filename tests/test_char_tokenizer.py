@@ -65,26 +65,25 @@ def test_save_and_load_round_trip(tmp_path):
     assert path.exists() and not list(path.parent.glob("*.tmp"))  # written atomically, nothing left over
     again = CharTokenizer.load(path)
     assert again.chars == tok.chars and again.encode(text) == tok.encode(text)
-    assert '"tokenizer": "CharTokenizer"' in path.read_text(encoding="utf-8")
+    assert tok.to_dict() == {"kind": "char", "version": 1, "chars": "".join(tok.chars)}
 
 
 def test_load_rejects_other_files(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text("{not json", encoding="utf-8")
-    with pytest.raises(ValueError, match="invalid JSON"):
+    with pytest.raises(ValueError, match="is not a saved tokenizer"):
         CharTokenizer.load(bad)
-    bad.write_text('{"chars": "ab"}', encoding="utf-8")
-    with pytest.raises(ValueError, match="no 'tokenizer' field"):
+    bad.write_text('{"kind": "byte-level-bpe", "version": 1}', encoding="utf-8")
+    with pytest.raises(ValueError, match="not a char tokenizer of format version 1"):
         CharTokenizer.load(bad)
-    bad.write_text('{"tokenizer": "ByteBPE", "format_version": 1}', encoding="utf-8")
-    with pytest.raises(ValueError, match="holds a ByteBPE, not a CharTokenizer"):
+    bad.write_text('{"kind": "char", "version": 2, "chars": "ab"}', encoding="utf-8")
+    with pytest.raises(ValueError, match="not a char tokenizer of format version 1"):
         CharTokenizer.load(bad)
-    bad.write_text('{"tokenizer": "CharTokenizer", "format_version": 99, "chars": "ab"}', encoding="utf-8")
-    with pytest.raises(ValueError, match="format_version 99"):
-        CharTokenizer.load(bad)
-    bad.write_text('{"tokenizer": "CharTokenizer", "format_version": 1}', encoding="utf-8")
+    bad.write_text('{"kind": "char", "version": 1}', encoding="utf-8")
     with pytest.raises(ValueError, match="needs 'chars'"):
         CharTokenizer.load(bad)
+    with pytest.raises(FileNotFoundError, match="no tokenizer at"):
+        CharTokenizer.load(tmp_path / "missing.json")
 
 
 def test_decode_rejects_a_string():

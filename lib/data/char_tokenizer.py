@@ -21,6 +21,8 @@ def _describe(char: str) -> str:
 class CharTokenizer(Tokenizer):
     """Maps each character of a fixed vocabulary to an id 0..V-1 (in sorted order) and back."""
 
+    kind = "char"
+
     def __init__(self, chars: str | Sequence[str]) -> None:
         if isinstance(chars, str):
             chars = list(chars)
@@ -66,13 +68,13 @@ class CharTokenizer(Tokenizer):
         """The text of a 1-D sequence of ids (a tensor or a list of ints)."""
         return "".join(self.chars[i] for i in ids_as_list(ids, self.vocab_size))
 
-    def to_dict(self) -> dict[str, Any]:
+    def _fields(self) -> dict[str, Any]:
         """The vocabulary, as one string of characters in id order."""
         return {"chars": "".join(self.chars)}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> CharTokenizer:
-        """The tokenizer with the vocabulary ``to_dict`` stored."""
-        if not isinstance(data.get("chars"), str):
-            raise ValueError("a CharTokenizer file needs 'chars', a string of the vocabulary's characters")
+    def _from_fields(cls, data: dict[str, Any]) -> CharTokenizer:
+        """The tokenizer with the vocabulary ``_fields`` stored."""
+        if not isinstance(data.get("chars"), str) or not data["chars"]:
+            raise ValueError("a char tokenizer's data needs 'chars', a non-empty string of its characters")
         return cls(data["chars"])

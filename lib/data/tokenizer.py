@@ -1,9 +1,10 @@
 """The interface every tokenizer (分词器) of the course shares: text -> ids -> text, and a JSON file.
 
 A tokenizer maps a string to a list of integer ids in ``[0, vocab_size)`` and back. Subclasses
-(characters today, byte-level BPE later) say how, and what must be stored to rebuild them
-(``to_dict`` / ``from_dict``); the base class writes and reads that as JSON, atomically, tagged
-with the class name so a file is never loaded as the wrong kind of tokenizer.
+(characters, words, byte-level BPE) say how, and which fields rebuild them (``_fields`` /
+``_from_fields``). The base class tags those fields with the subclass's ``kind`` and format
+``version``, writes them as JSON atomically, and refuses to load a file of another kind or
+version, or a truncated one, with an error that says so.
 """
 
 from __future__ import annotations
@@ -11,18 +12,20 @@ from __future__ import annotations
 import abc
 import json
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import torch
 
-FORMAT_VERSION = 1
+from lib.core.files import atomic_write_text
 
 
 class Tokenizer(abc.ABC):
-    """Abstract base: ``encode(str) -> list[int]``, ``decode(list[int]) -> str``, ``vocab_size``, save and load."""
+    """Abstract base: ``encode(str) -> list[int]``, ``decode(ids) -> str``, ``vocab_size``, ``save`` and ``load``."""
+
+    kind: ClassVar[str] = ""  # the name a saved file carries, e.g. "char" or "byte-level-bpe"
+    version: ClassVar[int] = 1  # the format version of that file
 
     @property
     @abc.abstractmethod
@@ -38,13 +41,13 @@ class Tokenizer(abc.ABC):
         """The text of a sequence of ids (a list of ints or a 1-D integer tensor)."""
 
     @abc.abstractmethod
-    def to_dict(self) -> dict[str, Any]:
-        """What ``from_dict`` needs to rebuild this tokenizer, as JSON-ready values."""
+    def _fields(self) -> dict[str, Any]:
+        """What ``_from_fields`` needs to rebuild this tokenizer, as JSON-ready values (no 'kind', 'version')."""
 
     @classmethod
     @abc.abstractmethod
-    def from_dict(cls, data: dict[str, Any]) -> Tokenizer:
-        """The tokenizer that ``to_dict`` described."""
+    def _from_fields(cls, data: dict[str, Any]) -> Tokenizer:
+        """The tokenizer that ``_fields`` described; missing or malformed fields are a ValueError."""
 
     def encode_tensor(self, text: str) -> torch.Tensor:
         """``encode(text)`` as a 1-D int64 tensor, ready for a model."""
@@ -53,39 +56,32 @@ class Tokenizer(abc.ABC):
     def __len__(self) -> int:
         return self.vocab_size
 
+    def to_dict(self) -> dict[str, Any]:
+        """Everything needed to rebuild this tokenizer, tagged with its kind and format version."""
+        return {"kind": self.kind, "version": self.version, **self._fields()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Tokenizer:
+        """Rebuild a tokenizer from :meth:`to_dict`'s data, refusing another kind or version with a clear error."""
+        if not isinstance(data, dict) or data.get("kind") != cls.kind or data.get("version") != cls.version:
+            raise ValueError(f"data is not a {cls.kind} tokenizer of format version {cls.version}")
+        return cls._from_fields(data)
+
     def save(self, path: str | os.PathLike) -> Path:
         """Write the tokenizer to ``path`` as JSON, atomically (a temporary file renamed into place)."""
-        path = Path(path)
-        document = {"tokenizer": type(self).__name__, "format_version": FORMAT_VERSION, **self.to_dict()}
-        text = json.dumps(document, ensure_ascii=False, indent=1)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return path
+        return atomic_write_text(path, json.dumps(self.to_dict()))
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Tokenizer:
-        """Read a tokenizer that ``save`` wrote; the file must hold this class's kind of tokenizer."""
+        """Read a tokenizer written by :meth:`save`; a missing, truncated or foreign file is a clear error."""
         path = Path(path)
         try:
-            document = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as error:
-            raise ValueError(f"{path} is not a tokenizer file (invalid JSON: {error})") from None
-        if not isinstance(document, dict) or "tokenizer" not in document:
-            raise ValueError(f"{path} is not a tokenizer file (no 'tokenizer' field)")
-        if document["tokenizer"] != cls.__name__:
-            raise ValueError(f"{path} holds a {document['tokenizer']}, not a {cls.__name__}")
-        if document.get("format_version") != FORMAT_VERSION:
-            raise ValueError(f"{path} has format_version {document.get('format_version')!r}, expected {FORMAT_VERSION}")
-        return cls.from_dict({k: v for k, v in document.items() if k not in ("tokenizer", "format_version")})
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise FileNotFoundError(f"no tokenizer at {str(path)!r}") from None
+        except (json.JSONDecodeError, UnicodeDecodeError) as err:
+            raise ValueError(f"{str(path)!r} is not a saved tokenizer: {err}") from None
+        return cls.from_dict(data)
 
 
 def ids_as_list(ids: Sequence[int] | torch.Tensor, vocab_size: int) -> list[int]:
