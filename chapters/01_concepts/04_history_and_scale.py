@@ -41,10 +41,11 @@ from lib.core.seeding import seed_everything
 from lib.course.checks import expect_wrong
 from lib.course.exercises import check
 from lib.course.lesson import lesson_setup
-from lib.data.char_tokenizer import CharTokenizer, RandomBlocks, next_token_blocks
+from lib.data.blocks import RandomBlocks, next_token_blocks
+from lib.data.char_tokenizer import CharTokenizer
 from lib.data.milestones import milestones
 from lib.data.pydoc_corpus import load_python_docs
-from lib.models.gpt import GPT, GPT3_175B, GPTConfig, gpt_on_meta
+from lib.models.gpt import GPT, GPT3_175B, GPTConfig, LogitsOnly, gpt_on_meta
 from lib.scale import compute as scaling
 from lib.scale import parameters as size
 from lib.train.engine import evaluate, fit, make_batches
@@ -152,8 +153,7 @@ small = GPT(small_config)
 batch, seq_len = 4, 64
 idx = torch.randint(0, small_config.vocab_size, (batch, seq_len), generator=generator)
 with sdpa_kernel(SDPBackend.MATH), FlopCounterMode(display=False) as counter:
-    logits = small(idx)
-    loss = F.cross_entropy(logits.flatten(0, 1), idx.flatten())
+    logits, loss = small(idx, targets=idx)  # any targets do for counting: the loss is cross-entropy either way
     loss.backward()
 measured = counter.get_total_flops()
 tokens = batch * seq_len
@@ -163,6 +163,8 @@ print(f"counted by PyTorch : {measured:,} FLOPs")
 print(f"exact formula      : {exact:,} FLOPs")
 print(f"6 N D              : {estimate:,.0f} FLOPs (N = {small.num_parameters():,}), ratio {measured / estimate:.3f}")
 assert measured == exact
+# GPT.flops_per_token, PaLM's 6N + 12LdT (N without the position table), also counts biases and LayerNorms
+assert small.flops_per_token(seq_len) * tokens - exact == 6 * (13 * 2 * 64 + 2 * 64) * tokens
 
 # %% [markdown]
 # In this small model the count is almost 10% above $6ND$: attention's $4LTd$ is large next to
@@ -179,7 +181,7 @@ for d in widths:
     meta_model = gpt_on_meta(GPTConfig(vocab_size=vocab, context_length=ctx, n_layer=layers, n_head=4, d_model=d))
     meta_idx = torch.zeros((1, ctx), dtype=torch.long, device="meta")
     with sdpa_kernel(SDPBackend.MATH), FlopCounterMode(display=False) as counter:
-        meta_model(meta_idx).sum().backward()
+        meta_model(meta_idx)[0].sum().backward()
     assert counter.get_total_flops() == scaling.gpt_matmul_flops(layers, d, vocab, ctx, ctx)
     ratios.append(counter.get_total_flops() / scaling.training_flops(meta_model.num_parameters(), ctx))
 
@@ -459,8 +461,8 @@ for name, (n, kv_per_token, context) in rows.items():
 # %%
 text = load_python_docs("all")
 tokenizer = CharTokenizer.from_text(text)
-train_tokens = tokenizer.encode(load_python_docs("train"))
-val_tokens = tokenizer.encode(load_python_docs("validation"))
+train_tokens = tokenizer.encode_tensor(load_python_docs("train"))
+val_tokens = tokenizer.encode_tensor(load_python_docs("validation"))
 context, batch_size, n_layer_run, widths_run = 32, 32, 2, [8, 16, 32, 64]
 steps = 400 if device.type == "cpu" else 1000  # a GPU affords 2.5 times the training
 val_inputs, val_targets = next_token_blocks(val_tokens, context)
@@ -478,8 +480,9 @@ for d in widths_run:
                           d_model=d))
     train_batches = RandomBlocks(train_tokens, context, batch_size, batches_per_epoch=steps, seed=0)
     adam = torch.optim.Adam(model.parameters(), lr=3e-3)
-    fit(model, train_batches, loss_fn, adam, epochs=1, device=device, metric=None, grad_clip=1.0)
-    val_loss = evaluate(model, val_batches, loss_fn, device=device, metric=None)["loss"]
+    # a GPT returns (logits, loss); LogitsOnly gives fit and evaluate the logits they expect
+    fit(LogitsOnly(model), train_batches, loss_fn, adam, epochs=1, device=device, metric=None, grad_clip=1.0)
+    val_loss = evaluate(LogitsOnly(model), val_batches, loss_fn, device=device, metric=None)["loss"]
     results.append((model.num_parameters(), val_loss))
     print(f"d_model {d:>3}: {model.num_parameters():>7,} parameters, validation loss {val_loss:.3f}")
 

@@ -430,8 +430,8 @@ n_ln = sum(isinstance(mod, nn.LayerNorm) for mod in gpt.modules())
 assert n_ln == 2 * config.n_layer + 1
 tokens = torch.randint(0, 64, (2, 16), generator=g)
 with torch.no_grad():
-    before = gpt(tokens)
-    alone = gpt(tokens[:1])
+    before, _ = gpt(tokens)  # a GPT returns (logits, loss); without targets the loss is None
+    alone, _ = gpt(tokens[:1])
     for block in gpt.blocks:
         for attr in ("ln1", "ln2"):
             ours = LayerNorm(config.d_model)
@@ -440,7 +440,7 @@ with torch.no_grad():
     ours = LayerNorm(config.d_model)
     ours.load_state_dict(gpt.ln_f.state_dict())
     gpt.ln_f = ours
-    after = gpt(tokens)
+    after, _ = gpt(tokens)
 torch.testing.assert_close(after, before)
 torch.testing.assert_close(alone, before[:1])
 print(f"GPT with {config.n_layer} blocks: {n_ln} LayerNorms; lib's LayerNorm gives the same logits; "

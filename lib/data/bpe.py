@@ -14,15 +14,15 @@ the ``surrogatepass`` error handler described in the ``codecs`` documentation, s
 from __future__ import annotations
 
 import heapq
-import json
-import os
 import re
 from collections import Counter
-from collections.abc import Iterable
-from pathlib import Path
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from lib.core.files import atomic_write_text
+import torch
+
 from lib.core.validate import positive_int
+from lib.data.tokenizer import Tokenizer, ids_as_list
 
 # A GPT-2-style split using only the standard library's `re` ([^\W\d_] is "a letter" in Unicode):
 # English contractions, letters with an optional leading space, digits, other symbols, whitespace.
@@ -135,8 +135,11 @@ def encode_with_merges(text: str, ranks: dict[Pair, int], pattern: str = PRETOKE
     return out
 
 
-class BPETokenizer:
+class BPETokenizer(Tokenizer):
     """A trained byte-level BPE: ``encode`` any str to ids, ``decode`` ids back, save and load as JSON."""
+
+    kind = FORMAT_KIND
+    version = FORMAT_VERSION
 
     def __init__(self, merges: list[Pair], pattern: str = PRETOKEN_PATTERN) -> None:
         self.pattern = pattern
@@ -170,9 +173,11 @@ class BPETokenizer:
         """Token ids of ``text``; every str has one, Chinese, emoji, control characters and lone surrogates included."""
         return encode_with_merges(text, self.ranks, self.pattern)
 
-    def decode(self, ids: Iterable[int]) -> str:
+    def decode(self, ids: Sequence[int] | torch.Tensor) -> str:
         """The text of ``ids``. Ids from :meth:`encode` give the exact string back; an arbitrary sequence
         (a model's sample) may cut a character's bytes apart, and those bytes become U+FFFD."""
+        if isinstance(ids, torch.Tensor):
+            ids = ids_as_list(ids, self.vocab_size)
         data = b"".join(self._token_bytes(i) for i in ids)
         try:
             return data.decode("utf-8", errors=ENCODING_ERRORS)
@@ -192,31 +197,13 @@ class BPETokenizer:
             raise ValueError(f"token ids must be ints in [0, {len(self.vocab)}), got {token!r}")
         return self.vocab[token]
 
-    def to_dict(self) -> dict:
-        """Everything needed to rebuild this tokenizer, as JSON-ready data."""
-        return {"kind": FORMAT_KIND, "version": FORMAT_VERSION, "pattern": self.pattern, "merges": self.merges}
+    def _fields(self) -> dict[str, Any]:
+        """The pre-token pattern and the merges, in order."""
+        return {"pattern": self.pattern, "merges": self.merges}
 
     @classmethod
-    def from_dict(cls, data: dict) -> BPETokenizer:
-        """Rebuild a tokenizer from :meth:`to_dict`'s data, refusing anything else with a clear error."""
-        if not isinstance(data, dict) or data.get("kind") != FORMAT_KIND or data.get("version") != FORMAT_VERSION:
-            raise ValueError(f"data is not a {FORMAT_KIND} tokenizer of format version {FORMAT_VERSION}")
+    def _from_fields(cls, data: dict[str, Any]) -> BPETokenizer:
+        """Rebuild a tokenizer from :meth:`_fields`' data (JSON turns each pair into a list)."""
         if not isinstance(data.get("pattern"), str) or not isinstance(data.get("merges"), list):
             raise ValueError("data must hold a 'pattern' string and a 'merges' list")
         return cls([tuple(pair) if isinstance(pair, list) else pair for pair in data["merges"]], data["pattern"])
-
-    def save(self, path: str | os.PathLike) -> Path:
-        """Write the tokenizer to ``path`` as JSON, atomically."""
-        return atomic_write_text(path, json.dumps(self.to_dict()))
-
-    @classmethod
-    def load(cls, path: str | os.PathLike) -> BPETokenizer:
-        """Read a tokenizer written by :meth:`save`; a truncated or foreign file is a clear error."""
-        path = Path(path)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise FileNotFoundError(f"no tokenizer at {str(path)!r}") from None
-        except (json.JSONDecodeError, UnicodeDecodeError) as err:
-            raise ValueError(f"{str(path)!r} is not a saved tokenizer: {err}") from None
-        return cls.from_dict(data)

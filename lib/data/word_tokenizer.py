@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import torch
 
 from lib.core.validate import positive_int
+from lib.data.tokenizer import Tokenizer, ids_as_list
 
 WORD_PATTERN = r"[^\W\d_]+|\d+|[^\w\s]"
 PAD, UNK = "<pad>", "<unk>"
@@ -25,8 +27,10 @@ def words(text: str) -> list[str]:
     return re.findall(WORD_PATTERN, text.lower())
 
 
-class WordTokenizer:
+class WordTokenizer(Tokenizer):
     """Ids 0 and 1 are <pad> and <unk>; then the vocabulary's words, most frequent first."""
+
+    kind = "word"
 
     pad_id = 0
     unk_id = 1
@@ -58,14 +62,27 @@ class WordTokenizer:
         """The ids of ``text``'s words; unknown words become ``unk_id``."""
         return [self.stoi.get(w, self.unk_id) for w in words(text)]
 
-    def decode(self, ids: Iterable[int]) -> str:
+    def decode(self, ids: Sequence[int] | torch.Tensor) -> str:
         """The words of ``ids`` joined by spaces (case, spacing and unknown words are not recovered)."""
+        if isinstance(ids, torch.Tensor):
+            ids = ids_as_list(ids, self.vocab_size)
         out = []
         for i in ids:
             if isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < self.vocab_size:
                 raise ValueError(f"ids must be ints in [0, {self.vocab_size}), got {i!r}")
             out.append(self.itos[i])
         return " ".join(out)
+
+    def _fields(self) -> dict[str, Any]:
+        """The vocabulary's words in id order, the reserved <pad> and <unk> left out."""
+        return {"vocabulary": self.itos[2:]}
+
+    @classmethod
+    def _from_fields(cls, data: dict[str, Any]) -> WordTokenizer:
+        """The tokenizer with the vocabulary ``_fields`` stored."""
+        if not isinstance(data.get("vocabulary"), list):
+            raise ValueError("a word tokenizer's data needs 'vocabulary', a list of words")
+        return cls(data["vocabulary"])
 
     def encode_batch(self, texts: Sequence[str], max_len: int = 64) -> torch.Tensor:
         """A (len(texts), max_len) int64 tensor of ids, cut to ``max_len`` and padded with ``pad_id``."""

@@ -7,7 +7,6 @@ from typing import Any
 
 import torch
 from torch import nn
-from torch.nn import functional as F
 
 from lib.core.seeding import local_generator, seeded
 from lib.course.glossary import terms_by_lesson
@@ -63,7 +62,7 @@ def _step_flops(seq_len: int) -> int:
         model = GPT(GPTConfig(vocab_size=96, context_length=64, n_layer=2, n_head=4, d_model=64))
     tokens = torch.randint(0, 96, (256 // seq_len, seq_len), generator=local_generator(0))
     with sdpa_kernel(SDPBackend.MATH), FlopCounterMode(display=False) as counter:
-        F.cross_entropy(model(tokens).flatten(0, 1), tokens.flatten()).backward()
+        model(tokens, targets=tokens)[1].backward()
     return counter.get_total_flops()
 
 
