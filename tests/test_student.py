@@ -13,7 +13,8 @@ from lib.course.catalogue import CHAPTERS, lesson_sources, read_lesson
 from lib.course.exercises import registry
 from lib.course.student import SolutionMarkerError, build, lessons_in, main, strip_solutions
 
-BUILT = (CHAPTERS / "01_concepts", CHAPTERS / "02_math")  # the chapters whose exercises are registered
+# the chapters whose exercises are registered
+BUILT = (CHAPTERS / "01_concepts", CHAPTERS / "02_math", CHAPTERS / "03_training")
 SOURCES = [source for source in lesson_sources() if source.parent in BUILT]
 
 
