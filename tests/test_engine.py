@@ -23,9 +23,9 @@ def _data(n=64, features=5, seed=0, dtype=torch.float32):
     return x, y
 
 
-def _model(seed=0, dtype=torch.float32):
+def _model(seed=0, dtype=torch.float32, dropout=0.0):
     with seeded(seed):
-        return nn.Sequential(nn.Linear(5, 8), nn.Tanh(), nn.Linear(8, 2)).to(dtype)
+        return nn.Sequential(nn.Linear(5, 8), nn.Tanh(), nn.Dropout(dropout), nn.Linear(8, 2)).to(dtype)
 
 
 def _params(model):
@@ -74,9 +74,9 @@ def test_split_batch_weights_add_to_one_and_reject_too_many_pieces():
         split_batch((x, y), 0)
 
 
-def _resumable_run(tmp_path, steps, resume, checkpoint_every=None):
+def _resumable_run(tmp_path, steps, resume, checkpoint_every=None, dropout=0.0):
     x, y = _data(n=40)
-    model = _model()
+    model = _model(dropout=dropout)
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-2)
     scheduler = warmup_cosine(optimizer, warmup_steps=3, total_steps=12)
     history = train(
@@ -97,10 +97,14 @@ def _resumable_run(tmp_path, steps, resume, checkpoint_every=None):
     return model, history
 
 
-def test_resume_from_a_checkpoint_gives_the_same_numbers_as_an_uninterrupted_run(tmp_path):
-    straight, straight_history = _resumable_run(tmp_path / "a", steps=12, resume=False)
-    _resumable_run(tmp_path / "b", steps=7, resume=False, checkpoint_every=7)  # stops mid-epoch, mid-window
-    resumed, resumed_history = _resumable_run(tmp_path / "b", steps=12, resume=True)
+@pytest.mark.parametrize("dropout", [0.0, 0.3])
+def test_resume_from_a_checkpoint_gives_the_same_numbers_as_an_uninterrupted_run(tmp_path, dropout):
+    torch.manual_seed(1)  # the test owns the process: dropout's global stream starts at a known place
+    straight, straight_history = _resumable_run(tmp_path / "a", steps=12, resume=False, dropout=dropout)
+    torch.manual_seed(1)
+    _resumable_run(tmp_path / "b", steps=7, resume=False, checkpoint_every=7, dropout=dropout)  # mid-epoch, mid-window
+    torch.manual_seed(2)  # a different stream: the checkpoint must restore the saved one
+    resumed, resumed_history = _resumable_run(tmp_path / "b", steps=12, resume=True, dropout=dropout)
     for a, b in zip(straight.parameters(), resumed.parameters(), strict=True):
         assert torch.equal(a, b)
     assert resumed_history.metrics == straight_history.metrics
@@ -408,8 +412,11 @@ def _ddp_worker(rank, world, init_file, out_dir, x, y):
 
 
 def test_two_gloo_processes_match_one_process_on_the_global_batch(tmp_path):
+    """World size 2 on the CPU (gloo): the replicas end identical, and equal to one process on the global batch."""
     x, y = _data(n=32)
-    mp.spawn(_ddp_worker, args=(2, str(tmp_path / "init"), str(tmp_path), x, y), nprocs=2, join=True)
+    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"  # fork: no second import of torch (fast)
+    args = (2, str(tmp_path / "init"), str(tmp_path), x, y)
+    mp.start_processes(_ddp_worker, args=args, nprocs=2, join=True, start_method=method)
     single = _model()
     history = train(
         single,

@@ -243,3 +243,12 @@ def test_masked_pixel_model_predicts_pixels_and_checks_its_parts():
         MaskedPixelModel(torch.nn.Linear(64, 8), torch.nn.Linear(8, 64))
     with pytest.raises(ValueError, match="images must be a tensor of 8x8 digits"):
         flatten_digits(torch.zeros(3, 10))
+
+
+def test_make_classifier_is_the_same_for_a_seed_whatever_the_global_generator_did():
+    encoder = DigitEncoder(hidden=8)
+    first = make_classifier(encoder, "lora", seed=2, rank=2)
+    torch.rand(5)  # the caller draws in between: the classifier must not depend on it
+    second = make_classifier(encoder, "lora", seed=2, rank=2)
+    for a, b in zip(first.state_dict().values(), second.state_dict().values(), strict=True):
+        assert torch.equal(a, b)

@@ -225,13 +225,13 @@ def make_classifier(
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
     if mode != "scratch" and not isinstance(encoder, DigitEncoder):
         raise TypeError(f"mode {mode!r} needs a pre-trained DigitEncoder, got {type(encoder).__name__}")
-    with seeded(seed):  # the new head (and a scratch encoder) from ``seed``; the caller's generator is untouched
+    with seeded(seed):  # head, scratch encoder and LoRA's A from ``seed``; the caller's generator is untouched
         base = DigitEncoder(hidden) if mode == "scratch" else copy.deepcopy(encoder).cpu()
         model = DigitClassifier(base)
-    if mode == "probe":
-        model.encoder.requires_grad_(False)
-    elif mode == "lora":
-        apply_lora(model, rank=rank, alpha=alpha, exclude=("head",))
+        if mode == "probe":
+            model.encoder.requires_grad_(False)
+        elif mode == "lora":
+            apply_lora(model, rank=rank, alpha=alpha, exclude=("head",))
     return model.train()
 
 

@@ -157,13 +157,14 @@ def train(
 ) -> History:
     """Train ``model`` for ``steps`` optimizer steps or ``epochs`` passes over ``batches``; return the History.
 
-    ``step(loop, batch)`` does one update (default: :class:`SupervisedStep` of ``loss_fn``) and returns
-    scalar tensors by name, logged every ``log_every`` steps (default: at the end of each epoch in
-    epoch mode, every 1% of the run in step mode) as the window's mean, or every value with
-    ``keep_every_step``. ``evaluate(model)`` returns {name: value}, logged as ``val_<name>`` every
-    ``eval_every`` steps (default: after each epoch, or at the end). With ``checkpoint_path`` and
-    ``checkpoint_every`` the run is saved every N steps; ``resume=True`` continues from that file.
-    A non-finite value raises FloatingPointError, or with ``on_nonfinite="stop"`` ends the run.
+        ``step(loop, batch)`` does one update (default: :class:`SupervisedStep` of ``loss_fn``) and returns
+        scalar tensors by name, logged every ``log_every`` steps (default: at the end of each epoch in
+        epoch mode, every 1% of the run in step mode) as the window's mean, or every value with
+        ``keep_every_step``. ``evaluate(model)`` returns {name: value}, logged as ``val_<name>`` every
+        ``eval_every`` steps (default: after each epoch, or at the end). With ``checkpoint_path`` and
+        ``checkpoint_every`` the run is saved every N steps (rank 0 writes); ``resume=True`` continues from
+    that file if it exists, restoring also torch's global generator (dropout's) as it was at the save.
+        A non-finite value raises FloatingPointError, or with ``on_nonfinite="stop"`` ends the run.
     """
     numbers = {
         "accumulate": accumulate,
@@ -325,6 +326,7 @@ class _Run:
                 "history": self.history.state_dict(),
                 "window": {n: torch.stack(v).cpu() for n, v in self.window.items()},
                 "window_steps": list(self.window_steps),
+                "rng": _global_rng_state(),
             }
             save_checkpoint(path, state)
         distributed.barrier()
@@ -344,3 +346,13 @@ class _Run:
         self.history.load_state_dict(state["history"])
         self.window = {n: list(v.to(loop.device).unbind()) for n, v in state["window"].items()}
         self.window_steps = list(state["window_steps"])
+        if state.get("rng") is not None:  # dropout draws from the global generator: continue its stream
+            torch.set_rng_state(state["rng"]["cpu"])
+            if torch.cuda.is_available() and state["rng"]["cuda"]:
+                torch.cuda.set_rng_state_all(state["rng"]["cuda"])
+
+
+def _global_rng_state() -> dict[str, Any]:
+    """torch's global generator states (CPU and every GPU), which dropout draws from."""
+    cuda = torch.cuda.get_rng_state_all() if torch.cuda.is_available() and torch.cuda.is_initialized() else []
+    return {"cpu": torch.get_rng_state(), "cuda": cuda}
