@@ -433,3 +433,24 @@ def test_two_gloo_processes_match_one_process_on_the_global_batch(tmp_path):
         torch.testing.assert_close(a, c, rtol=1e-5, atol=1e-6)  # and equal one process on the global batch
     assert ranks[0]["loss"] == ranks[1]["loss"]
     assert ranks[0]["loss"][0] == pytest.approx(history["train_loss"][0], rel=1e-5)
+
+
+def test_fp16_trains_through_a_gradient_scaler_and_checkpoints_it(tmp_path, monkeypatch):
+    """The CUDA-without-bf16 path, run on the CPU: fp16 autocast, scaled backward, unscale before clipping."""
+    import lib.train.loop as loop_module
+
+    x, y = _data()
+    losses = {}
+    for precision in ("fp32", "fp16"):
+        monkeypatch.setattr(loop_module, "resolve_precision", lambda p, d, chosen=precision: chosen)
+        model = _model()
+        path = tmp_path / f"{precision}.pt"
+        history = train(model, [(x, y)], optimizer=torch.optim.SGD(model.parameters(), lr=0.5),
+                        loss_fn=nn.functional.cross_entropy, steps=20, log_every=5, grad_clip=1.0, progress=False,
+                        checkpoint_path=path, checkpoint_every=10)  # fmt: skip
+        losses[precision] = history["train_loss"]
+        saved = torch.load(path, weights_only=True)["scaler"]
+        assert (saved is None) == (precision == "fp32")
+    assert saved["scale"] > 1 and saved["_growth_tracker"] > 0  # the fp16 run scaled its losses
+    assert losses["fp16"][-1] < losses["fp16"][0]
+    torch.testing.assert_close(torch.tensor(losses["fp16"]), torch.tensor(losses["fp32"]), rtol=2e-2, atol=2e-3)
