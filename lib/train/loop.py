@@ -157,14 +157,15 @@ def train(
 ) -> History:
     """Train ``model`` for ``steps`` optimizer steps or ``epochs`` passes over ``batches``; return the History.
 
-        ``step(loop, batch)`` does one update (default: :class:`SupervisedStep` of ``loss_fn``) and returns
-        scalar tensors by name, logged every ``log_every`` steps (default: at the end of each epoch in
-        epoch mode, every 1% of the run in step mode) as the window's mean, or every value with
-        ``keep_every_step``. ``evaluate(model)`` returns {name: value}, logged as ``val_<name>`` every
-        ``eval_every`` steps (default: after each epoch, or at the end). With ``checkpoint_path`` and
-        ``checkpoint_every`` the run is saved every N steps (rank 0 writes); ``resume=True`` continues from
+    ``step(loop, batch)`` does one update (default: :class:`SupervisedStep` of ``loss_fn``) and returns
+    scalar tensors by name, logged every ``log_every`` steps (default: at the end of each epoch in
+    epoch mode, every 1% of the run in step mode) as the window's mean, or every value with
+    ``keep_every_step``. ``evaluate(model)`` returns {name: value}, logged as ``val_<name>`` every
+    ``eval_every`` steps (default: after each epoch, or at the end). With ``checkpoint_path`` and
+    ``checkpoint_every`` the run is saved every N steps (rank 0 writes); ``resume=True`` continues from
     that file if it exists, restoring also torch's global generator (dropout's) as it was at the save.
-        A non-finite value raises FloatingPointError, or with ``on_nonfinite="stop"`` ends the run.
+    A non-finite value raises FloatingPointError, or with ``on_nonfinite="stop"`` ends the run.
+    Under ``torchrun`` give each process its own shard of the batches; gradients are averaged.
     """
     numbers = {
         "accumulate": accumulate,
@@ -226,7 +227,7 @@ def train(
         loop.model.train()
         last_eval, started = run.step, time.perf_counter()
 
-    stopped = False
+    stopped = steps is not None and run.step >= steps  # a resumed run that had already finished
     while not stopped and (epochs is None or run.epoch < epochs):
         if run.source is None:
             run.source = source_state(batches)
