@@ -454,3 +454,45 @@ def test_fp16_trains_through_a_gradient_scaler_and_checkpoints_it(tmp_path, monk
     assert saved["scale"] > 1 and saved["_growth_tracker"] > 0  # the fp16 run scaled its losses
     assert losses["fp16"][-1] < losses["fp16"][0]
     torch.testing.assert_close(torch.tensor(losses["fp16"]), torch.tensor(losses["fp32"]), rtol=2e-2, atol=2e-3)
+
+
+def test_history_keeps_steps_and_round_trips_through_its_state():
+    from lib.train.history import History
+
+    history = History()
+    history.log(5, loss=1.0)
+    history.log(10, loss=0.5, acc=0.9)
+    assert history["loss"] == [1.0, 0.5] and history.steps_of("loss") == [5, 10] and "acc" in history
+    copy = History()
+    copy.load_state_dict(history.state_dict())
+    assert copy == history
+    with pytest.raises(KeyError, match="no metric 'x'"):
+        history.steps_of("x")
+    with pytest.raises(ValueError, match="state must be a dict with 'metrics' and 'steps'"):
+        copy.load_state_dict({"metrics": {}})
+
+
+def test_distributed_helpers_without_a_process_group_describe_one_process():
+    from lib.train import distributed
+
+    assert (distributed.rank(), distributed.world_size(), distributed.is_main()) == (0, 1, True)
+    assert not distributed.is_distributed()
+    values = torch.tensor([1.0, 2.0])
+    assert distributed.mean_across_processes(values) is values
+    distributed.barrier()  # nothing to wait for
+
+
+def test_source_state_restores_a_dataloaders_shuffle():
+    from lib.train.batches import restore_source_state, source_state
+
+    x, y = _data(n=20)
+    loader = make_batches(x, y, 5, seed=2)
+    state = source_state(loader)
+    first = [b[0][:, 0].tolist() for b in loader]
+    second = [b[0][:, 0].tolist() for b in loader]
+    assert first != second  # a new order each epoch
+    restore_source_state(loader, state)
+    assert [b[0][:, 0].tolist() for b in loader] == first
+    assert source_state([(x, y)]) == {}
+    with pytest.raises(ValueError, match="batch source has no generator"):
+        restore_source_state([(x, y)], state)
