@@ -54,7 +54,7 @@ from lib.models.rnn import CharRNN, RNNCell, char_rnn_parameter_count, rnn_param
 from lib.models.sampling import generate, sampling_generator
 from lib.scale.parameters import gpt_parameter_count, parameter_count
 from lib.scratch import attention
-from lib.train.engine import accuracy, adamw, fit, make_batches
+from lib.train.engine import accuracy, fit, make_adamw, make_batches
 from lib.viz.plots import PALETTE, figure
 from lib.viz.widgets import interactive_view
 
@@ -569,7 +569,7 @@ assert parameter_count(gpt) == gpt_parameter_count(L, d, vocab_size, T) == 12 * 
 print(f"GPT with {L} blocks, d = {d}: {parameter_count(gpt):,} parameters (RNN: {parameter_count(char_rnn):,})")
 
 gpt_history = fit(LogitsOnly(gpt), RandomBlocks(train_ids, context, batch_size, steps_per_epoch, seed=0), next_char_loss,
-                  adamw(gpt, lr=3e-3, weight_decay=0.0, betas=(0.9, 0.99), device=device), epochs, val_batches=val_batches,
+                  make_adamw(gpt, lr=3e-3, weight_decay=0.0, betas=(0.9, 0.99), device=device), epochs, val_batches=val_batches,
                   device=device, metric=None, grad_clip=1.0)
 print(f"GPT after {epochs * steps_per_epoch} steps: validation loss {gpt_history.last('val_loss'):.2f} nats")
 assert gpt_history.last("val_loss") < uniform_loss - 1.5

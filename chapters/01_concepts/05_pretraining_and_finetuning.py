@@ -40,7 +40,6 @@ from lib.course.lesson import lesson_setup
 from lib.data.digits import load_digits_split
 from lib.lessons.lesson_1_5_pretraining import (
     CHECKPOINT_NAME,
-    DigitEncoder,
     PretrainConfig,
     accuracy_on,
     encoder_checkpoint,
@@ -56,6 +55,7 @@ from lib.lessons.lesson_1_5_pretraining import (
     sample_per_class,
     summary_at,
 )
+from lib.models.digit_encoder import DigitEncoder
 from lib.models.lora import LoRALinear, lora_parameter_count, merge_lora, trainable_parameter_count
 from lib.models.mlp import MLP
 from lib.viz.plots import figure, image_rows, plot_accuracy_vs_labels
@@ -120,7 +120,7 @@ assert torch.allclose(by_formula, F.mse_loss(prediction[mask], images[mask]))
 print(f"hidden: {mask.sum().item()} of {mask.numel()} pixels; loss of a random guess: {by_formula:.3f}")
 
 # %% [markdown]
-# The **encoder** (编码器), `lib.lessons.lesson_1_5_pretraining.DigitEncoder`, is a small network: 64 pixels, two
+# The **encoder** (编码器), `lib.models.digit_encoder.DigitEncoder`, is a small network: 64 pixels, two
 # layers of 256 ReLU units, and a LayerNorm (lesson 2.4) at the end. A **decoder** (解码器), one
 # linear layer, turns its 256 features back into 64 pixels. Only the encoder is kept after
 # pre-training: the features it computes are what fine-tuning builds on.
@@ -170,7 +170,7 @@ for start in range(0, len(pixels), one_epoch.batch_size):
 lib_one_epoch = pretrain_masked_pixels(unlabelled, one_epoch, progress=False)
 for (name, mine), theirs in zip(encoder.state_dict().items(), lib_one_epoch.encoder.state_dict().values(), strict=True):
     torch.testing.assert_close(mine, theirs, msg=f"{name} differs")
-print("one epoch by hand = lib.pretraining.pretrain_masked_pixels, weight for weight")
+print("one epoch by hand = lib.lessons.lesson_1_5_pretraining.pretrain_masked_pixels, weight for weight")
 
 # %% [markdown]
 # Now the full pre-training: 100 passes over the 1,347 unlabelled training images. (On a GPU the

@@ -11,9 +11,9 @@ from torch.nn import functional as F
 from lib.course.exercises import ch01_support as s
 from lib.course.exercises.base import Exercise
 from lib.course.glossary import GLOSSARY, lookup
+from lib.lessons import lesson_1_7_gan as gan_lesson
 from lib.lessons.lesson_1_5_pretraining import masked_pixel_loss
 from lib.lessons.lesson_1_6_loop import standardize
-from lib.models import gan
 from lib.models.gpt import GPT2_MEDIUM, gpt_on_meta
 from lib.models.lora import lora_parameter_count
 from lib.models.mlp import MLP
@@ -233,7 +233,7 @@ EXERCISES: tuple[Exercise, ...] = (
         "1.7.modes-covered",
         "modes covered",
         "equal",
-        expected=lambda: gan.mode_coverage(s._collapsed(), gan.ring_centers(8, radius=2.0), 0.2).covered(),
+        expected=lambda: gan_lesson.mode_coverage(s._collapsed(), gan_lesson.ring_centers(8, radius=2.0), 0.2).covered(),
         reference=lambda: s._modes_by_hand(0.01),
         wrong=lambda: 8,
         hint="give each sample to its nearest centre, keep only the close ones, then count modes with enough samples",

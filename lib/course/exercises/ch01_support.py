@@ -11,6 +11,7 @@ from torch import nn
 from lib.core.seeding import local_generator, seeded
 from lib.course.glossary import terms_by_lesson
 from lib.data.synthetic import gaussian_ring
+from lib.lessons import lesson_1_7_gan as gan_lesson
 from lib.lessons.lesson_1_5_pretraining import DigitEncoder, make_classifier
 from lib.models import gan
 from lib.models.gpt import GPT, GPTConfig, gpt_on_meta
@@ -123,7 +124,7 @@ def _collapsed() -> torch.Tensor:
 
 
 def _modes_by_hand(min_fraction: float) -> int:
-    collapsed, centers = _collapsed(), gan.ring_centers(8, radius=2.0)
+    collapsed, centers = _collapsed(), gan_lesson.ring_centers(8, radius=2.0)
     distance, nearest = torch.cdist(collapsed, centers).min(dim=1)
     per_mode = torch.bincount(nearest[distance <= 0.2], minlength=8)
     return int((per_mode >= min_fraction * len(collapsed)).sum())
