@@ -32,14 +32,17 @@ def _student_text(out, source) -> str:
 
 
 # Values that also occur in a lesson for another reason, checked by hand: the lesson does not give the answer.
-COINCIDENCES = {("2.5.max-lr", "0.02"): "lesson 2.5's momentum and RMSProp examples use lr = 0.02 on another surface"}
+COINCIDENCES = {
+    ("2.5.max-lr", "0.02"): "lesson 2.5's momentum and RMSProp examples use lr = 0.02 on another surface",
+    ("3.1.unmasked-padding", "True"): "a yes/no prediction: the question names both True and False",
+}
 
 
 def _forms(value) -> set[str]:
     """The ways a value could be written or printed: repr, :g, with and without thousands separators."""
     if isinstance(value, str):
         return {repr(value), f'"{value}"'}
-    if isinstance(value, torch.Tensor):
+    if isinstance(value, (bool, torch.Tensor, list, tuple)):
         return {repr(value)}
     forms = {repr(value), f"{value:g}", f"{value:.6g}"}
     if float(value).is_integer() and math.isfinite(value):

@@ -35,7 +35,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from lib.course.checks import check_close, check_equal, check_tensor, expect_wrong
+from lib.course.checks import expect_wrong
+from lib.course.exercises import check
 from lib.course.lesson import lesson_setup
 from lib.data.docstrings import load_docstrings
 from lib.data.word_tokenizer import WordTokenizer, bag_of_words
@@ -447,8 +448,7 @@ unmasked = EmbeddingPoolClassifier(tokenizer.vocab_size, len(classes), d_embed=1
 unmasked.pad_id = -1  # no id equals -1, so every position counts as "real", padding included
 observed = not torch.allclose(unmasked(short), unmasked(padded))
 print("padding changed the scores:", observed)
-check_equal("does unmasked padding change the scores?", answer_1, observed,
-            hint="the <pad> id has an embedding like any other token; what happens to an average when you add copies of it?")
+check("3.1.unmasked-padding", answer_1)
 
 # %% [markdown]
 # **2. Code.** Compute the confusion matrix of these predictions for 3 classes, as a (3, 3) int64 tensor
@@ -462,16 +462,17 @@ answer_2 = torch.zeros(3, 3, dtype=torch.long)
 for t, g in zip(truth_2.tolist(), guess_2.tolist(), strict=True):
     answer_2[t, g] += 1
 # END SOLUTION
-check_tensor("confusion matrix", answer_2, confusion_matrix(guess_2, truth_2, 3),
-             hint="row = true class, column = predicted class; each pair adds one to one cell")
+check("3.1.confusion-matrix", answer_2)
 
 # %% [markdown]
 # A check that accepted anything would teach nothing. The transposed matrix (rows = predictions) is
 # the classic slip, and it is rejected:
 
 # %%
-print(expect_wrong(check_tensor, "confusion matrix", confusion_matrix(guess_2, truth_2, 3).T,
-                   confusion_matrix(guess_2, truth_2, 3)))
+transposed = torch.zeros(3, 3, dtype=torch.long)
+for t, g in zip(truth_2.tolist(), guess_2.tolist(), strict=True):
+    transposed[g, t] += 1  # rows = predictions: the slip
+print(expect_wrong(check, "3.1.confusion-matrix", transposed))
 
 # %% [markdown]
 # **3. Code.** What test accuracy does the majority-class baseline reach if the majority class is
@@ -482,9 +483,7 @@ print(expect_wrong(check_tensor, "confusion matrix", confusion_matrix(guess_2, t
 # BEGIN SOLUTION
 answer_3 = torch.bincount(y_test).max().item() / len(y_test)
 # END SOLUTION
-check_close("majority accuracy with the test set's majority", answer_3,
-            Counter(test_set.labels).most_common(1)[0][1] / len(test_set.labels),
-            hint="count each class in y_test and take the largest count")
+check("3.1.test-majority", answer_3, labels=y_test)
 
 # %% [markdown]
 # **4. Explain.** The tokenizer was built from `fit_texts` only. What would go wrong, and what

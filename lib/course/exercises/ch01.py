@@ -233,7 +233,7 @@ EXERCISES: tuple[Exercise, ...] = (
         "1.7.modes-covered",
         "modes covered",
         "equal",
-        expected=lambda: gan_lesson.mode_coverage(s._collapsed(), gan_lesson.ring_centers(8, radius=2.0), 0.2).covered(),
+        expected=lambda: gan_lesson.mode_coverage(s._collapsed(), gan_lesson.ring_centers(8, 2.0), 0.2).covered(),
         reference=lambda: s._modes_by_hand(0.01),
         wrong=lambda: 8,
         hint="give each sample to its nearest centre, keep only the close ones, then count modes with enough samples",
