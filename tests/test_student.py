@@ -70,7 +70,7 @@ def test_copies_hold_no_reference_value(copies):
     for item in registry().values():
         if item.inputs:  # computed from the lesson's own objects at run time: no value to leak
             continue
-        for value in {item.expected(), item.reference()} if item.kind != "tensor" else {item.expected()}:
+        for value in [item.expected(), item.reference()] if item.kind != "tensor" else [item.expected()]:
             value = value.item() if isinstance(value, torch.Tensor) and value.numel() == 1 else value
             found = [form for form in _forms(value) if form in texts[item.lesson]]
             leaks += [f"{item.id} as {form!r}" for form in found if (item.id, form) not in COINCIDENCES]

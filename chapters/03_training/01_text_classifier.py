@@ -469,9 +469,7 @@ check("3.1.confusion-matrix", answer_2)
 # the classic slip, and it is rejected:
 
 # %%
-transposed = torch.zeros(3, 3, dtype=torch.long)
-for t, g in zip(truth_2.tolist(), guess_2.tolist(), strict=True):
-    transposed[g, t] += 1  # rows = predictions: the slip
+transposed = confusion_matrix(truth_2, guess_2, 3)  # arguments swapped: rows = predictions, the slip
 print(expect_wrong(check, "3.1.confusion-matrix", transposed))
 
 # %% [markdown]
