@@ -23,14 +23,11 @@ def gpt_attention_maps(model: GPT, idx: torch.Tensor) -> torch.Tensor:
         raise ValueError(f"sequence length {idx.shape[1]} exceeds context_length {model.config.context_length}")
     was_training = model.training
     model.eval()
-    batch, time = idx.shape
-    n_head = model.config.n_head
-    x = model.token_embedding(idx) + model.position_embedding(torch.arange(time, device=idx.device))
+    x = model.embed(idx)
     maps = []
     for block in model.blocks:
-        q, k, _ = block.attn.qkv(block.ln1(x)).split(model.config.d_model, dim=2)
-        q, k = (t.view(batch, time, n_head, -1).transpose(1, 2) for t in (q, k))
-        maps.append(attention_weights(q.float(), k.float(), causal=True))
+        q, k, _ = block.attn.project(block.ln1(x))
+        maps.append(attention_weights(q.float(), block.attn.expand_kv(k).float(), causal=True))
         x = block(x)
     model.train(was_training)
     return torch.stack(maps)

@@ -19,11 +19,27 @@ from torch import nn
 
 from lib.core import hardware
 from lib.core.validate import positive_int, positive_number
+from lib.models.feedforward import swiglu_hidden_size
+from lib.models.kv_cache import KVCache, LayerKV
+from lib.models.positional import sinusoidal_table
+from lib.models.transformer import Block, CausalSelfAttention, make_norm
+
+__all__ = ["GPT", "GPTConfig", "KVCache", "LayerKV", "Block", "CausalSelfAttention", "LogitsOnly", "gpt_on_meta"]
+
+
+POSITIONS = ("learned", "sinusoidal", "rotary")
+NORMS = ("layer", "rms")
+MLPS = ("gelu", "swiglu")
 
 
 @dataclass(frozen=True)
 class GPTConfig:
-    """The numbers that fix a GPT's shape. Defaults are GPT-2 small (124M parameters)."""
+    """The numbers and choices that fix a GPT's shape. Defaults are GPT-2 small (124M parameters).
+
+    ``position``, ``norm``, ``mlp``, ``n_kv_head`` and ``tie_embeddings`` switch between GPT-2's
+    choices (learned positions, LayerNorm, GELU MLP, multi-head attention, tied output) and
+    Llama's (rotary positions, RMSNorm, SwiGLU, grouped-query attention, a separate output matrix).
+    """
 
     vocab_size: int = 50257
     context_length: int = 1024
@@ -32,6 +48,14 @@ class GPTConfig:
     d_model: int = 768
     dropout: float = 0.0
     bias: bool = True
+    position: str = "learned"
+    norm: str = "layer"
+    mlp: str = "gelu"
+    n_kv_head: int | None = None  # None: as many key/value heads as query heads
+    mlp_hidden: int | None = None  # None: 4·d for GELU, Llama's rounded 8d/3 for SwiGLU
+    tie_embeddings: bool = True
+    rope_base: float = 10000.0
+    norm_eps: float = 1e-5
 
     def __post_init__(self) -> None:
         for name in ("vocab_size", "context_length", "n_layer", "n_head", "d_model"):
@@ -42,6 +66,33 @@ class GPTConfig:
             raise ValueError(f"GPTConfig.d_model ({self.d_model}) must be divisible by n_head ({self.n_head})")
         if not 0.0 <= self.dropout < 1.0:
             raise ValueError(f"GPTConfig.dropout must be in [0, 1), got {self.dropout!r}")
+        for name, choices in (("position", POSITIONS), ("norm", NORMS), ("mlp", MLPS)):
+            if getattr(self, name) not in choices:
+                raise ValueError(f"GPTConfig.{name} must be one of {choices}, got {getattr(self, name)!r}")
+        if self.n_kv_head is not None:
+            positive_int("GPTConfig.n_kv_head", self.n_kv_head)
+            if self.n_head % self.n_kv_head:
+                raise ValueError(f"GPTConfig.n_head ({self.n_head}) must be divisible by n_kv_head ({self.n_kv_head})")
+        if self.mlp_hidden is not None:
+            positive_int("GPTConfig.mlp_hidden", self.mlp_hidden)
+        if self.position != "learned" and (self.d_model // self.n_head) % 2:
+            raise ValueError(
+                f"GPTConfig: {self.position} positions need an even head size, got {self.d_model // self.n_head}"
+            )
+        positive_number("GPTConfig.rope_base", self.rope_base)
+        positive_number("GPTConfig.norm_eps", self.norm_eps)
+
+    @property
+    def kv_heads(self) -> int:
+        """Key/value heads: n_kv_head, or n_head when it is None."""
+        return self.n_head if self.n_kv_head is None else self.n_kv_head
+
+    @property
+    def ffn_hidden(self) -> int:
+        """Hidden width of the feed-forward layer."""
+        if self.mlp_hidden is not None:
+            return self.mlp_hidden
+        return 4 * self.d_model if self.mlp == "gelu" else swiglu_hidden_size(self.d_model)
 
 
 # Published configurations (GPT-2: Radford et al. 2019; GPT-3: Brown et al. 2020, Table 2.1).
@@ -50,117 +101,21 @@ GPT2_MEDIUM = GPTConfig(n_layer=24, n_head=16, d_model=1024)
 GPT2_LARGE = GPTConfig(n_layer=36, n_head=20, d_model=1280)
 GPT2_XL = GPTConfig(n_layer=48, n_head=25, d_model=1600)
 GPT3_175B = GPTConfig(context_length=2048, n_layer=96, n_head=96, d_model=12288)
-
-
-class LayerKV:
-    """One block's stored keys and values, shaped (batch, heads, positions, head_size)."""
-
-    def __init__(self, max_length: int) -> None:
-        self.max_length = max_length
-        self.length = 0
-        self.keys: torch.Tensor | None = None
-        self.values: torch.Tensor | None = None
-
-    def append(self, k: torch.Tensor, v: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Store the new positions' keys and values; return all keys and values so far."""
-        new = k.shape[2]
-        if self.length + new > self.max_length:
-            raise ValueError(f"KV cache full: {self.length} + {new} positions exceed max_length {self.max_length}")
-        if self.keys is None:
-            shape = (k.shape[0], k.shape[1], self.max_length, k.shape[3])
-            self.keys = k.new_empty(shape)
-            self.values = v.new_empty(shape)
-        elif k.shape[0] != self.keys.shape[0]:
-            raise ValueError(f"batch size {k.shape[0]} differs from the cache's {self.keys.shape[0]}")
-        self.keys[:, :, self.length : self.length + new] = k
-        self.values[:, :, self.length : self.length + new] = v
-        self.length += new
-        return self.keys[:, :, : self.length], self.values[:, :, : self.length]
-
-
-class KVCache:
-    """Keys and values of every token seen so far, one buffer per block, for generating one token at a time.
-
-    Without a cache each new token re-runs attention over the whole sequence. With one, a block
-    computes the new token's key and value once, appends them here, and attends over the stored
-    ones: the same numbers for a fraction of the work. Buffers are allocated on the first write,
-    with ``max_length`` positions (a GPT's context_length), on the device and dtype of the keys.
-    For inference (under ``torch.no_grad``): writes are in place, which autograd cannot replay.
-    """
-
-    def __init__(self, n_layer: int, max_length: int) -> None:
-        self.max_length = positive_int("max_length", max_length)
-        self.layers = [LayerKV(self.max_length) for _ in range(positive_int("n_layer", n_layer))]
-
-    @property
-    def length(self) -> int:
-        """How many positions the cache holds (the next token's position)."""
-        return self.layers[0].length
-
-    def __repr__(self) -> str:
-        return f"KVCache(n_layer={len(self.layers)}, length={self.length}, max_length={self.max_length})"
-
-
-class CausalSelfAttention(nn.Module):
-    """Multi-head self-attention in which each position sees only itself and earlier positions."""
-
-    def __init__(self, config: GPTConfig) -> None:
-        super().__init__()
-        self.n_head = config.n_head
-        self.dropout = config.dropout
-        self.qkv = nn.Linear(config.d_model, 3 * config.d_model, bias=config.bias)
-        self.proj = nn.Linear(config.d_model, config.d_model, bias=config.bias)
-        self.resid_dropout = nn.Dropout(config.dropout)
-
-    def forward(self, x: torch.Tensor, cache: LayerKV | None = None) -> torch.Tensor:
-        """Attend over ``x`` (batch, time, channels), and over the cached earlier positions when given."""
-        batch, time, channels = x.shape
-        q, k, v = self.qkv(x).split(channels, dim=2)
-        # (batch, time, channels) -> (batch, heads, time, head_size)
-        q, k, v = (t.view(batch, time, self.n_head, -1).transpose(1, 2) for t in (q, k, v))
-        past = 0 if cache is None else cache.length
-        if cache is not None:
-            k, v = cache.append(k, v)
-        dropout_p = self.dropout if self.training else 0.0
-        if past == 0:  # a whole sequence from position 0: the fused causal kernel
-            y = F.scaled_dot_product_attention(q, k, v, is_causal=True, dropout_p=dropout_p)
-        elif time == 1:  # one new token after the cache: it may see every stored position
-            y = F.scaled_dot_product_attention(q, k, v, dropout_p=dropout_p)
-        else:  # several new tokens after the cache: new token i sees positions up to past + i
-            mask = torch.ones(time, past + time, dtype=torch.bool, device=x.device).tril(diagonal=past)
-            y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=dropout_p)
-        y = y.transpose(1, 2).contiguous().view(batch, time, channels)
-        return self.resid_dropout(self.proj(y))
-
-
-class MLP(nn.Module):
-    """The position-wise feed-forward layer: widen 4x, GELU, project back."""
-
-    def __init__(self, config: GPTConfig) -> None:
-        super().__init__()
-        self.up = nn.Linear(config.d_model, 4 * config.d_model, bias=config.bias)
-        self.down = nn.Linear(4 * config.d_model, config.d_model, bias=config.bias)
-        self.dropout = nn.Dropout(config.dropout)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """GELU MLP applied to every position independently."""
-        return self.dropout(self.down(F.gelu(self.up(x))))
-
-
-class Block(nn.Module):
-    """One Transformer block: x + attention(norm(x)), then x + mlp(norm(x))."""
-
-    def __init__(self, config: GPTConfig) -> None:
-        super().__init__()
-        self.ln1 = nn.LayerNorm(config.d_model, bias=config.bias)
-        self.attn = CausalSelfAttention(config)
-        self.ln2 = nn.LayerNorm(config.d_model, bias=config.bias)
-        self.mlp = MLP(config)
-
-    def forward(self, x: torch.Tensor, cache: LayerKV | None = None) -> torch.Tensor:
-        """The block on ``x`` (batch, time, d_model), attending over ``cache`` too when given."""
-        x = x + self.attn(self.ln1(x), cache)
-        return x + self.mlp(self.ln2(x))
+# Llama 2 7B (Touvron et al. 2023b) and Llama 3 8B (Llama Team 2024, Table 3): rotary positions, RMSNorm,
+# SwiGLU, no biases, an untied output matrix; Llama 3 adds grouped-query attention (8 key/value heads).
+_LLAMA = {"position": "rotary", "norm": "rms", "mlp": "swiglu", "bias": False, "tie_embeddings": False}
+LLAMA2_7B = GPTConfig(vocab_size=32000, context_length=4096, n_layer=32, n_head=32, d_model=4096, **_LLAMA)
+LLAMA3_8B = GPTConfig(
+    vocab_size=128256,
+    context_length=8192,
+    n_layer=32,
+    n_head=32,
+    d_model=4096,
+    n_kv_head=8,
+    mlp_hidden=14336,
+    rope_base=500000.0,
+    **_LLAMA,
+)
 
 
 def _check_ids(name: str, ids: object) -> torch.Tensor:
@@ -179,12 +134,17 @@ class GPT(nn.Module):
             raise TypeError(f"config must be a GPTConfig, got {type(config).__name__}")
         self.config = config
         self.token_embedding = nn.Embedding(config.vocab_size, config.d_model)
-        self.position_embedding = nn.Embedding(config.context_length, config.d_model)
+        self.position_embedding = (
+            nn.Embedding(config.context_length, config.d_model) if config.position == "learned" else None
+        )
+        if config.position == "sinusoidal":  # fixed, not learned: a buffer, not a parameter
+            self.register_buffer("position_table", sinusoidal_table(config.context_length, config.d_model), False)
         self.dropout = nn.Dropout(config.dropout)
         self.blocks = nn.ModuleList(Block(config) for _ in range(config.n_layer))
-        self.ln_f = nn.LayerNorm(config.d_model, bias=config.bias)
+        self.ln_f = make_norm(config)
         self.lm_head = nn.Linear(config.d_model, config.vocab_size, bias=False)
-        self.lm_head.weight = self.token_embedding.weight  # weight tying: one matrix, two uses
+        if config.tie_embeddings:
+            self.lm_head.weight = self.token_embedding.weight  # weight tying: one matrix, two uses
         if self.token_embedding.weight.device.type != "meta":
             self.apply(self._init_weights)
             # GPT-2: scale the residual projections by 1/sqrt(2 * n_layer) so depth does not grow the stream.
@@ -218,8 +178,7 @@ class GPT(nn.Module):
             raise ValueError(f"sequence length {where} exceeds context_length {self.config.context_length}")
         if targets is not None and (_check_ids("targets", targets).shape != idx.shape):
             raise ValueError(f"targets must have idx's shape {tuple(idx.shape)}, got {tuple(targets.shape)}")
-        positions = torch.arange(past, past + time, device=idx.device)
-        x = self.dropout(self.token_embedding(idx) + self.position_embedding(positions))
+        x = self.dropout(self.embed(idx, start=past))
         for i, block in enumerate(self.blocks):
             x = block(x, None if kv_cache is None else kv_cache.layers[i])
         logits = self.lm_head(self.ln_f(x))
@@ -227,6 +186,16 @@ class GPT(nn.Module):
             return logits, None
         loss = F.cross_entropy(logits.flatten(0, 1).float(), targets.flatten().long(), ignore_index=-100)
         return logits, loss
+
+    def embed(self, idx: torch.Tensor, start: int = 0) -> torch.Tensor:
+        """Token embeddings of ``idx`` plus learned or sinusoidal positions ``start ...`` (rotary ones act later)."""
+        x = self.token_embedding(idx)
+        positions = torch.arange(start, start + idx.shape[1], device=idx.device)
+        if self.position_embedding is not None:
+            x = x + self.position_embedding(positions)
+        elif self.config.position == "sinusoidal":
+            x = x + self.position_table[positions].to(x.dtype)
+        return x
 
     def new_kv_cache(self) -> KVCache:
         """An empty KV cache sized for this model's blocks and context length."""
@@ -246,7 +215,11 @@ class GPT(nn.Module):
         skipped half is counted, as PaLM does). T defaults to context_length.
         """
         seq_len = self.config.context_length if seq_len is None else positive_int("seq_len", seq_len)
-        n = self.num_parameters() - self.position_embedding.weight.numel()
+        n = self.num_parameters()
+        if self.position_embedding is not None:
+            n -= self.position_embedding.weight.numel()
+        if not self.config.tie_embeddings:  # the input table is only looked up; the output matrix multiplies
+            n -= self.token_embedding.weight.numel()
         return 6 * n + 12 * self.config.n_layer * self.config.d_model * seq_len
 
     def estimate_mfu(
