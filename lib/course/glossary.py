@@ -391,11 +391,7 @@ def terms_by_lesson(terms: tuple[Term, ...] = GLOSSARY) -> dict[str, tuple[Term,
 
 
 def missing_lessons(terms: tuple[Term, ...] = GLOSSARY, lessons: Iterable[str] | None = None) -> tuple[str, ...]:
-    """Lessons that terms link to but that are not in ``lessons`` (default: the course's syllabus, shipped in lib).
-
-    It reads no files, so it works where only ``lib`` is installed (Colab); a test checks the syllabus against
-    chapters/.
-    """
+    """Lessons that terms link to but ``lessons`` (default: lib's syllabus) lacks; reads no files, so works on Colab."""
     known = {notebook for notebook, _ in SYLLABUS} if lessons is None else lessons
     if isinstance(known, str) or not all(isinstance(n, str) for n in known):
         raise ValueError(f"lessons must be notebook paths such as '02_math/05_optimizers.ipynb', got {lessons!r}")
