@@ -73,7 +73,8 @@ def test_log_scatter_rejects_bad_data():
 def test_interactive_view_wraps_a_plain_function():
     calls = []
     widget = interactive_view(lambda n=3: calls.append(n), n=(1, 10, 1))
-    assert calls == [3], "drawn once, with the default"
+    widget.update()  # what displaying it does: ipywidgets 7 (Colab) first calls on display, 8 also at construction
+    assert calls and set(calls) == {3}, "drawn with the default"
     assert widget.children[0].value == 3
     widget.children[0].value = 7
     assert calls[-1] == 7, "moving the control calls the function with the new value"
