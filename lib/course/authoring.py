@@ -54,7 +54,7 @@ def _write_json_atomically(path: Path, data: dict) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+            f.write(json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n")  # as nbformat writes
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -124,7 +124,8 @@ def run_measured(
     """Run ``command``; return (exit code, seconds, peak bytes of the process and its children together).
 
     Portable (psutil, no os.wait4 or ru_maxrss units): every ``interval`` seconds it adds up the peak memory
-    of each process of the tree and keeps the largest sum seen, so the kernel nbconvert starts is included.
+    of each process of the tree, so the kernel nbconvert starts is included. A sum of each process's own peak
+    bounds the tree's peak from above; it is close because nbconvert stays small while the kernel works.
     """
     import psutil
 
