@@ -1,4 +1,4 @@
-"""Tests of lib.models.gan: losses against the value function and PyTorch, D*, one step, training, coverage."""
+"""Tests of lib.models.gan (losses, D*), lib.train.gan (one step, training) and lesson 1.7's coverage helpers."""
 
 import math
 
@@ -8,7 +8,9 @@ import torch
 import torch.nn.functional as F
 
 from lib.data.synthetic import gaussian_ring
+from lib.lessons import lesson_1_7_gan as ring
 from lib.models import gan
+from lib.train import gan as gan_train
 from lib.viz.plots import scatter_real_fake
 
 matplotlib.use("Agg")
@@ -115,9 +117,9 @@ def test_gan_step_updates_d_then_g_and_returns_the_losses():
         expected_d_loss = gan.discriminator_loss(D(real), D(G(z))).item()
     g_before = [p.clone() for p in G.parameters()]
     d_before = [p.clone() for p in D.parameters()]
-    d_loss, g_loss = gan.gan_step(G, D, real, opt_g, opt_d, noise_dim=2, rng=rng)
-    assert math.isclose(d_loss, expected_d_loss, rel_tol=1e-6)
-    assert isinstance(g_loss, float)
+    d_loss, g_loss = gan_train.gan_step(G, D, real, opt_g, opt_d, noise_dim=2, rng=rng)
+    assert math.isclose(d_loss.item(), expected_d_loss, rel_tol=1e-6)
+    assert isinstance(g_loss, torch.Tensor) and g_loss.ndim == 0 and not g_loss.requires_grad
     assert any(not torch.equal(a, b) for a, b in zip(g_before, G.parameters(), strict=True))
     assert any(not torch.equal(a, b) for a, b in zip(d_before, D.parameters(), strict=True))
 
@@ -127,7 +129,7 @@ def test_gan_step_d_update_does_not_move_g():
     opt_g = torch.optim.SGD(G.parameters(), lr=0.0)  # G frozen: only D's step could move G
     opt_d = torch.optim.SGD(D.parameters(), lr=0.1)
     before = [p.clone() for p in G.parameters()]
-    gan.gan_step(G, D, torch.ones(8, 1), opt_g, opt_d, noise_dim=2, rng=torch.Generator().manual_seed(0))
+    gan_train.gan_step(G, D, torch.ones(8, 1), opt_g, opt_d, noise_dim=2, rng=torch.Generator().manual_seed(0))
     assert all(torch.equal(a, b) for a, b in zip(before, G.parameters(), strict=True))
 
 
@@ -135,15 +137,17 @@ def test_gan_step_rejects_bad_input():
     G, D = _pair()
     opt = torch.optim.SGD(G.parameters(), lr=0.1)
     with pytest.raises(ValueError, match="kind must be one of"):
-        gan.gan_step(G, D, torch.ones(4, 1), opt, opt, noise_dim=2, kind="minimax")
+        gan_train.gan_step(G, D, torch.ones(4, 1), opt, opt, noise_dim=2, kind="minimax")
     with pytest.raises(ValueError, match="real must be a \\(batch, features\\) tensor"):
-        gan.gan_step(G, D, torch.ones(4), opt, opt, noise_dim=2)
+        gan_train.gan_step(G, D, torch.ones(4), opt, opt, noise_dim=2)
 
 
 def test_train_gan_moves_a_1d_generator_to_the_data_and_keeps_snapshots():
     G, D = _pair()
     data = 3.0 + 0.1 * torch.randn(512, 1, generator=torch.Generator().manual_seed(1))
-    run = gan.train_gan(data, G, D, noise_dim=2, steps=150, batch_size=32, lr=1e-2, snapshot_every=100, n_snapshot=200)
+    run = gan_train.train_gan(
+        data, G, D, noise_dim=2, steps=150, batch_size=32, lr=1e-2, snapshot_every=100, n_snapshot=200
+    )
     assert sorted(run.snapshots) == [0, 100, 150]
     assert len(run.history["d_loss"]) == len(run.history["g_loss"]) == 150
     start, end = run.snapshots[0].mean().item(), run.snapshots[150].mean().item()
@@ -152,54 +156,74 @@ def test_train_gan_moves_a_1d_generator_to_the_data_and_keeps_snapshots():
 
 def test_train_gan_is_deterministic_for_a_seed():
     data = torch.randn(64, 1, generator=torch.Generator().manual_seed(1))
-    runs = [gan.train_gan(data, *_pair(), noise_dim=2, steps=5, batch_size=8, seed=3) for _ in range(2)]
+    runs = [gan_train.train_gan(data, *_pair(), noise_dim=2, steps=5, batch_size=8, seed=3) for _ in range(2)]
     torch.testing.assert_close(runs[0].snapshots[5], runs[1].snapshots[5])
     assert runs[0].history["d_loss"] == runs[1].history["d_loss"]
+
+
+def test_train_gan_leaves_the_global_generator_alone():
+    G, D = _pair()
+    data = torch.randn(32, 1)
+    before = torch.get_rng_state()
+    gan_train.train_gan(data, G, D, noise_dim=2, steps=3, batch_size=8, snapshot_every=2, n_snapshot=4)
+    assert torch.equal(torch.get_rng_state(), before)
+
+
+def test_gan_step_state_round_trips_optimizers_and_noise():
+    G, D = _pair()
+    opt_g, opt_d = torch.optim.Adam(G.parameters()), torch.optim.Adam(D.parameters())
+    step = gan_train.GANStep(G, D, opt_g, opt_d, noise_dim=2, rng=torch.Generator().manual_seed(0))
+    state = step.state_dict()
+    torch.randn(3, generator=step.rng)
+    step.load_state_dict(state)
+    assert torch.equal(step.rng.get_state(), state["rng"])
+    with pytest.raises(ValueError, match="kind must be one of"):
+        gan_train.GANStep(G, D, opt_g, opt_d, noise_dim=2, kind="x")
 
 
 def test_train_gan_rejects_bad_input():
     G, D = _pair()
     with pytest.raises(ValueError, match="data must be a \\(n, features\\) tensor"):
-        gan.train_gan(torch.ones(10), G, D, noise_dim=2, steps=1)
+        gan_train.train_gan(torch.ones(10), G, D, noise_dim=2, steps=1)
     with pytest.raises(ValueError, match="steps must be a positive int"):
-        gan.train_gan(torch.ones(10, 1), G, D, noise_dim=2, steps=0)
-    with pytest.raises(ValueError, match="lr must be positive"):
-        gan.train_gan(torch.ones(10, 1), G, D, noise_dim=2, steps=1, lr=0.0)
+        gan_train.train_gan(torch.ones(10, 1), G, D, noise_dim=2, steps=0)
+    with pytest.raises(ValueError, match="lr must be a positive"):
+        gan_train.train_gan(torch.ones(10, 1), G, D, noise_dim=2, steps=1, lr=0.0)
     with pytest.raises(ValueError, match="kind must be one of"):
-        gan.train_gan(torch.ones(10, 1), G, D, noise_dim=2, steps=1, kind="x")
+        gan_train.train_gan(torch.ones(10, 1), G, D, noise_dim=2, steps=1, kind="x")
 
 
 def test_samples_at_returns_the_latest_earlier_snapshot():
-    run = gan.GANRun(None, None, None, torch.zeros(1, 1), {0: torch.zeros(1, 1), 100: torch.ones(1, 1)})
+    run = gan_train.GANRun(None, None, None, torch.zeros(1, 1), {0: torch.zeros(1, 1), 100: torch.ones(1, 1)})
     assert run.samples_at(99)[0] == 0
     step, samples = run.samples_at(250)
     assert step == 100 and samples.item() == 1.0
-    with pytest.raises(ValueError, match="step must be a non-negative int"):
+    with pytest.raises(ValueError, match="step must be an int of at least 0"):
         run.samples_at(-1)
     with pytest.raises(ValueError, match="no snapshot at or before step 5"):
-        gan.GANRun(None, None, None, torch.zeros(1, 1), {10: torch.zeros(1, 1)}).samples_at(5)
+        gan_train.GANRun(None, None, None, torch.zeros(1, 1), {10: torch.zeros(1, 1)}).samples_at(5)
 
 
 def test_ring_centers_match_gaussian_ring():
     data = gaussian_ring(n=400, modes=5, radius=3.0, std=0.01, seed=0)
-    centers = gan.ring_centers(5, radius=3.0)
+    centers = ring.ring_centers(5, radius=3.0)
     assert centers.shape == (5, 2)
     assert torch.cdist(data, centers).min(dim=1).values.max().item() < 0.06
     with pytest.raises(ValueError, match="modes must be a positive int"):
-        gan.ring_centers(0)
+        ring.ring_centers(0)
     with pytest.raises(ValueError, match="radius must be positive"):
-        gan.ring_centers(3, radius=0.0)
+        ring.ring_centers(3, radius=0.0)
 
 
 def test_mode_coverage_counts_near_points_per_mode():
     centers = torch.tensor([[0.0, 0.0], [10.0, 0.0], [0.0, 10.0]])
     samples = torch.tensor([[0.1, 0.0]] * 50 + [[10.0, 0.2]] * 49 + [[0.0, 9.0]] * 1 + [[5.0, 5.0]] * 100)
-    c = gan.mode_coverage(samples, centers, threshold=0.5)
+    c = ring.mode_coverage(samples, centers, threshold=0.5)
     assert c.counts.tolist() == [50, 49, 0]
     assert c.covered() == 2 and c.covered(min_fraction=0.245) == 2 and c.covered(min_fraction=0.25) == 1
     assert c.covered(min_fraction=0.251) == 0
     assert c.near_fraction == pytest.approx(99 / 200)
-    assert gan.mode_coverage(samples, centers, threshold=1.5).counts.tolist() == [50, 49, 1]
+    assert ring.mode_coverage(samples, centers, threshold=1.5).counts.tolist() == [50, 49, 1]
     with pytest.raises(ValueError, match="min_fraction must be in"):
         c.covered(1.5)
 
@@ -207,11 +231,11 @@ def test_mode_coverage_counts_near_points_per_mode():
 def test_mode_coverage_rejects_bad_input():
     centers = torch.zeros(3, 2)
     with pytest.raises(ValueError, match="samples must be a non-empty"):
-        gan.mode_coverage(torch.zeros(0, 2), centers, 1.0)
+        ring.mode_coverage(torch.zeros(0, 2), centers, 1.0)
     with pytest.raises(ValueError, match="centers must be a \\(modes, 2\\) tensor"):
-        gan.mode_coverage(torch.zeros(4, 2), torch.zeros(3, 3), 1.0)
+        ring.mode_coverage(torch.zeros(4, 2), torch.zeros(3, 3), 1.0)
     with pytest.raises(ValueError, match="threshold must be positive"):
-        gan.mode_coverage(torch.zeros(4, 2), centers, 0.0)
+        ring.mode_coverage(torch.zeros(4, 2), centers, 0.0)
 
 
 def test_scatter_real_fake_draws_both_sets():

@@ -1,7 +1,12 @@
+"""Tests of lib.models.gpt: shapes, causality, the (logits, loss) contract, the KV cache, FLOPs and MFU."""
+
 import pytest
 import torch
+import torch.nn.functional as F
 
-from lib.models.gpt import GPT, GPT2_SMALL, GPT3_175B, GPTConfig, gpt_on_meta
+from lib.core.hardware import PEAK_FLOPS_ENV
+from lib.models.gpt import GPT, GPT2_SMALL, GPT3_175B, GPTConfig, KVCache, LogitsOnly, gpt_on_meta
+from lib.scale.compute import gpt_matmul_flops
 
 TINY = GPTConfig(vocab_size=17, context_length=8, n_layer=2, n_head=2, d_model=16)
 
@@ -9,8 +14,8 @@ TINY = GPTConfig(vocab_size=17, context_length=8, n_layer=2, n_head=2, d_model=1
 def test_forward_shape_and_weight_tying():
     torch.manual_seed(0)
     model = GPT(TINY)
-    logits = model(torch.randint(17, (3, 8)))
-    assert logits.shape == (3, 8, 17)
+    logits, loss = model(torch.randint(17, (3, 8)))
+    assert logits.shape == (3, 8, 17) and loss is None
     assert model.lm_head.weight is model.token_embedding.weight
 
 
@@ -21,7 +26,7 @@ def test_attention_is_causal():
     changed = idx.clone()
     changed[0, -1] = (idx[0, -1] + 1) % 17
     # changing the last token must not change any earlier position's output
-    torch.testing.assert_close(model(idx)[0, :-1], model(changed)[0, :-1])
+    torch.testing.assert_close(model(idx)[0][0, :-1], model(changed)[0][0, :-1])
 
 
 def test_attention_matches_explicit_softmax_attention():
@@ -69,49 +74,112 @@ def test_forward_rejects_bad_input():
     model = GPT(TINY)
     with pytest.raises(ValueError, match="exceeds context_length"):
         model(torch.zeros(1, 9, dtype=torch.long))
-    with pytest.raises(ValueError, match="2-D tensor of token ids"):
+    with pytest.raises(ValueError, match="idx must be a 2-D tensor of token ids"):
         model(torch.zeros(1, 4))
+    with pytest.raises(ValueError, match="idx must be a 2-D tensor of token ids"):
+        model(torch.zeros(4, dtype=torch.long))
+    with pytest.raises(ValueError, match="targets must be a 2-D tensor of token ids"):
+        model(torch.zeros(1, 4, dtype=torch.long), torch.zeros(1, 4))
+    with pytest.raises(ValueError, match=r"targets must have idx's shape \(1, 4\)"):
+        model(torch.zeros(1, 4, dtype=torch.long), torch.zeros(1, 3, dtype=torch.long))
+    with pytest.raises(TypeError, match="kv_cache must be a KVCache"):
+        model(torch.zeros(1, 4, dtype=torch.long), kv_cache=[])
     with pytest.raises(TypeError, match="config must be a GPTConfig"):
         GPT({"n_layer": 2})
 
 
-def test_generate_appends_tokens_and_is_reproducible():
-    from lib.models.gpt import generate
-
+def test_loss_is_mean_cross_entropy_and_skips_ignored_targets():
     torch.manual_seed(0)
     model = GPT(TINY)
-    prompt = torch.randint(17, (2, 3))
-    out = generate(model, prompt, 12, context_length=8, generator=torch.Generator().manual_seed(1))
-    assert out.shape == (2, 15) and torch.equal(out[:, :3], prompt)
-    again = generate(model, prompt, 12, context_length=8, generator=torch.Generator().manual_seed(1))
-    assert torch.equal(out, again)
-    assert model.training  # restored
+    idx, targets = torch.randint(17, (3, 8)), torch.randint(17, (3, 8))
+    logits, loss = model(idx, targets)
+    torch.testing.assert_close(loss, F.cross_entropy(logits.reshape(-1, 17), targets.reshape(-1)))
+    masked = targets.clone()
+    masked[:, :5] = -100  # e.g. a prompt whose tokens are not to be learned
+    _, masked_loss = model(idx, masked)
+    by_hand = F.cross_entropy(logits[:, 5:].reshape(-1, 17), targets[:, 5:].reshape(-1))
+    torch.testing.assert_close(masked_loss, by_hand)
+    assert not torch.isclose(masked_loss, loss)
+    masked_loss.backward()  # the loss is differentiable
+    assert model.token_embedding.weight.grad is not None
 
 
-def test_generate_top_1_is_greedy():
-    from lib.models.gpt import generate
-
+def test_kv_cache_gives_the_same_logits_token_by_token_and_in_chunks():
     torch.manual_seed(0)
     model = GPT(TINY).eval()
-    prompt = torch.randint(17, (1, 4))
-    out = generate(model, prompt, 1, context_length=8, top_k=1)
-    assert out[0, -1] == model(prompt)[0, -1].argmax()
+    idx = torch.randint(17, (2, 8))
+    with torch.no_grad():
+        full, _ = model(idx)
+        cache = model.new_kv_cache()
+        steps = [model(idx[:, :3], kv_cache=cache)[0]] + [
+            model(idx[:, t : t + 1], kv_cache=cache)[0] for t in range(3, 8)
+        ]
+        torch.testing.assert_close(torch.cat(steps, dim=1), full, rtol=1e-5, atol=1e-6)
+        assert cache.length == 8
+        chunked = model.new_kv_cache()
+        parts = [model(idx[:, :2], kv_cache=chunked)[0], model(idx[:, 2:7], kv_cache=chunked)[0]]
+        torch.testing.assert_close(torch.cat(parts, dim=1), full[:, :7], rtol=1e-5, atol=1e-6)
+        with pytest.raises(ValueError, match="7 cached \\+ 2 new exceeds context_length 8"):
+            model(idx[:, :2], kv_cache=chunked)
+        with pytest.raises(ValueError, match="batch size 1 differs"):
+            model(idx[:1, :1], kv_cache=chunked)
 
 
-@pytest.mark.parametrize(
-    ("kwargs", "message"),
-    [
-        ({"max_new_tokens": -1}, "max_new_tokens"),
-        ({"context_length": 0}, "context_length"),
-        ({"temperature": 0.0}, "temperature must be positive"),
-        ({"top_k": 0}, "top_k must be"),
-    ],
-)
-def test_generate_rejects_bad_arguments(kwargs, message):
-    from lib.models.gpt import generate
+def test_kv_cache_rejects_a_write_past_its_end_and_bad_sizes():
+    cache = KVCache(n_layer=1, max_length=2)
+    layer = cache.layers[0]
+    layer.append(torch.zeros(1, 1, 2, 4), torch.zeros(1, 1, 2, 4))
+    assert cache.length == 2 and "length=2" in repr(cache)
+    with pytest.raises(ValueError, match="KV cache full"):
+        layer.append(torch.zeros(1, 1, 1, 4), torch.zeros(1, 1, 1, 4))
+    with pytest.raises(ValueError, match="max_length must be a positive int"):
+        KVCache(1, 0)
+    with pytest.raises(ValueError, match="n_layer must be a positive int"):
+        KVCache(0, 4)
 
-    args = {"max_new_tokens": 2, "context_length": 8} | kwargs
-    with pytest.raises(ValueError, match=message):
-        generate(GPT(TINY), torch.zeros(1, 2, dtype=torch.long), **args)
-    with pytest.raises(ValueError, match="int64 token ids"):
-        generate(GPT(TINY), torch.zeros(2), 2, 8)
+
+def test_flops_per_token_against_a_hand_count():
+    config = GPTConfig(vocab_size=10, context_length=4, n_layer=1, n_head=1, d_model=2)
+    model = GPT(config)
+    # weights without the position table (4 x 2): token embedding 10*2, per block 12d^2 + 13d = 74, final LN 2d = 4
+    n = 10 * 2 + (12 * 4 + 13 * 2) + 2 * 2
+    assert model.num_parameters() - 4 * 2 == n == 98
+    assert model.flops_per_token() == 6 * 98 + 12 * 1 * 2 * 4 == 684
+    assert model.flops_per_token(seq_len=2) == 6 * 98 + 12 * 1 * 2 * 2
+    # GPT-2 small at T = 1024: nanoGPT's count (its N excludes the 1024 x 768 position table)
+    assert gpt_on_meta(GPT2_SMALL).flops_per_token() == 6 * (124_439_808 - 1024 * 768) + 12 * 12 * 768 * 1024
+    with pytest.raises(ValueError, match="seq_len must be a positive int"):
+        model.flops_per_token(seq_len=0)
+
+
+def test_estimate_mfu(monkeypatch):
+    model = GPT(GPTConfig(vocab_size=10, context_length=4, n_layer=1, n_head=1, d_model=2))
+    assert model.estimate_mfu(1000.0, peak_flops=684_000.0 * 4) == pytest.approx(0.25)
+    monkeypatch.delenv(PEAK_FLOPS_ENV, raising=False)
+    with pytest.raises(ValueError, match="peak_flops is not known for cpu"):
+        model.estimate_mfu(1000.0)
+    monkeypatch.setenv(PEAK_FLOPS_ENV, "6.84e6")
+    assert model.estimate_mfu(1000.0) == pytest.approx(0.1)
+    with pytest.raises(ValueError, match="tokens_per_second must be a positive"):
+        model.estimate_mfu(0.0, peak_flops=1e12)
+    with pytest.raises(ValueError, match="peak_flops must be a positive"):
+        model.estimate_mfu(10.0, peak_flops=-1.0)
+
+
+def test_logits_only_wraps_a_gpt_for_plain_loops():
+    torch.manual_seed(0)
+    model = GPT(TINY)
+    idx = torch.randint(17, (2, 5))
+    wrapped = LogitsOnly(model)
+    assert torch.equal(wrapped(idx), model(idx)[0])
+    assert list(wrapped.parameters())[0] is list(model.parameters())[0]  # the same weights, trained together
+    with pytest.raises(TypeError, match="gpt must be a lib.models.gpt.GPT"):
+        LogitsOnly(torch.nn.Linear(2, 2))
+
+
+@pytest.mark.parametrize(("n_layer", "d_model", "vocab", "seq_len"), [(2, 64, 96, 64), (3, 32, 50, 16)])
+def test_flops_per_token_exceeds_the_exact_matmul_count_only_by_biases_and_norms(n_layer, d_model, vocab, seq_len):
+    config = GPTConfig(vocab_size=vocab, context_length=seq_len, n_layer=n_layer, n_head=4, d_model=d_model)
+    exact = gpt_matmul_flops(n_layer, d_model, vocab, seq_len, seq_len) // seq_len  # per token, forward + backward
+    extra = 6 * (13 * n_layer * d_model + 2 * d_model)  # 6 x (biases and LayerNorm weights): no multiplications
+    assert gpt_on_meta(config).flops_per_token() - exact == extra

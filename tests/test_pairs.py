@@ -15,7 +15,6 @@ from lib.course.authoring import (
     pair_problems,
     run_measured,
     source_hash,
-    student_copy,
 )
 from lib.course.catalogue import CHAPTERS, ROOT, lesson_sources
 
@@ -195,12 +194,3 @@ def test_run_measured_rejects_bad_arguments():
         run_measured([])
     with pytest.raises(ValueError, match="interval must be"):
         run_measured([sys.executable, "-c", "pass"], interval=0)
-
-
-def test_student_copy_removes_solutions(pair, tmp_path):
-    out = tmp_path / "student.ipynb"
-    removed = student_copy(pair.with_suffix(".ipynb"), out)
-    text = out.read_text(encoding="utf-8")
-    assert removed == 1
-    assert "BEGIN SOLUTION" not in text and "answer_2 = 5" not in text
-    assert text.count("NotImplementedError") == removed

@@ -7,8 +7,6 @@ from torch.nn import functional as F
 
 from lib.data.digits import load_digits_split
 from lib.lessons.lesson_1_5_pretraining import (
-    DigitClassifier,
-    DigitEncoder,
     LabelEfficiency,
     PretrainConfig,
     accuracy_on,
@@ -26,6 +24,7 @@ from lib.lessons.lesson_1_5_pretraining import (
     summary_at,
     text_bar,
 )
+from lib.models.digit_encoder import DigitClassifier, DigitEncoder, MaskedPixelModel, flatten_digits
 from lib.models.lora import LoRALinear, trainable_parameter_count
 from lib.viz.plots import image_rows, plot_accuracy_vs_labels
 
@@ -221,3 +220,35 @@ def test_bad_inputs_raise_clear_errors(digits):
     with pytest.raises(ValueError, match="every row must be"):
         image_rows({"a": torch.zeros(2, 8, 8), "b": torch.zeros(3, 8, 8)})
     matplotlib.pyplot.close("all")
+
+
+def test_pretraining_and_fine_tuning_leave_the_global_generator_alone():
+    train, _ = load_digits_split()
+    before = torch.get_rng_state()
+    pretrained = pretrain_masked_pixels(
+        train.images[:64], PretrainConfig(hidden=8, epochs=1, batch_size=32), progress=False
+    )
+    model = make_classifier(pretrained.encoder, "full", seed=3, hidden=8)
+    finetune(model, train.images[:20], train.labels[:20], steps=2)
+    assert torch.equal(torch.get_rng_state(), before)
+
+
+def test_masked_pixel_model_predicts_pixels_and_checks_its_parts():
+    encoder = DigitEncoder(hidden=8)
+    model = MaskedPixelModel(encoder, torch.nn.Linear(8, 64))
+    assert model(torch.zeros(3, 1, 8, 8)).shape == (3, 64)
+    with pytest.raises(ValueError, match="decoder must be an nn.Linear\\(8, 64\\)"):
+        MaskedPixelModel(encoder, torch.nn.Linear(8, 10))
+    with pytest.raises(TypeError, match="encoder must be a DigitEncoder"):
+        MaskedPixelModel(torch.nn.Linear(64, 8), torch.nn.Linear(8, 64))
+    with pytest.raises(ValueError, match="images must be a tensor of 8x8 digits"):
+        flatten_digits(torch.zeros(3, 10))
+
+
+def test_make_classifier_is_the_same_for_a_seed_whatever_the_global_generator_did():
+    encoder = DigitEncoder(hidden=8)
+    first = make_classifier(encoder, "lora", seed=2, rank=2)
+    torch.rand(5)  # the caller draws in between: the classifier must not depend on it
+    second = make_classifier(encoder, "lora", seed=2, rank=2)
+    for a, b in zip(first.state_dict().values(), second.state_dict().values(), strict=True):
+        assert torch.equal(a, b)

@@ -130,24 +130,24 @@ def test_make_batches_validates_arguments():
         make_batches(torch.zeros(3, 2), torch.zeros(3), 0)
 
 
-def test_adamw_decays_matrices_only():
-    from lib.train.engine import adamw
+def test_make_adamw_decays_matrices_only():
+    from lib.train.engine import make_adamw
 
     model = nn.Sequential(nn.Linear(4, 4), nn.LayerNorm(4))
-    optimizer = adamw(model, lr=1e-3, weight_decay=0.5)
+    optimizer = make_adamw(model, lr=1e-3, weight_decay=0.5)
     decayed, plain = optimizer.param_groups
     assert decayed["weight_decay"] == 0.5 and plain["weight_decay"] == 0.0
     assert [p.ndim for p in decayed["params"]] == [2]
     assert len(plain["params"]) == 3  # linear bias, norm weight, norm bias
 
 
-def test_adamw_rejects_bad_arguments():
-    from lib.train.engine import adamw
+def test_make_adamw_rejects_bad_arguments():
+    from lib.train.engine import make_adamw
 
-    with pytest.raises(ValueError, match="lr must be positive"):
-        adamw(nn.Linear(2, 2), lr=0)
-    with pytest.raises(ValueError, match="weight_decay must be non-negative"):
-        adamw(nn.Linear(2, 2), weight_decay=-1)
+    with pytest.raises(ValueError, match="lr must be a positive"):
+        make_adamw(nn.Linear(2, 2), lr=0)
+    with pytest.raises(ValueError, match="weight_decay must be a non-negative"):
+        make_adamw(nn.Linear(2, 2), weight_decay=-1)
     frozen = nn.Linear(2, 2).requires_grad_(False)
     with pytest.raises(ValueError, match="no trainable parameters"):
-        adamw(frozen)
+        make_adamw(frozen)

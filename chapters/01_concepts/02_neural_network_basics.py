@@ -42,7 +42,8 @@ from torch import nn
 from torch.nn import functional as F
 from torch.utils.flop_counter import FlopCounterMode
 
-from lib.course.checks import check_close, check_equal, check_tensor, expect_wrong
+from lib.course.checks import expect_wrong
+from lib.course.exercises import check
 from lib.course.lesson import lesson_setup
 from lib.data.synthetic import spirals
 from lib.lessons.lesson_1_2_boundaries import (
@@ -488,16 +489,14 @@ interactive_view(show_boundary, width=(1, 64, 1), depth=(0, 4, 1))
 z_1 = 0.5 * 2 + (-1.5) * 1 + 2
 answer_1 = 1 / (1 + math.exp(-z_1))
 # END SOLUTION
-check_close("neuron output", answer_1,
-            torch.sigmoid(F.linear(torch.tensor([2.0, 1.0]), torch.tensor([[0.5, -1.5]]), torch.tensor([2.0]))).item(),
-            rel=1e-5, hint="z = w . x + b, then 1 / (1 + e^(-z))")
+check("1.2.neuron-output", answer_1)
 
 # %% [markdown]
 # The check rejects the most common slip, forgetting the bias:
 
 # %%
-no_bias = 1 / (1 + math.exp(-(0.5 * 2 + (-1.5) * 1)))
-print(expect_wrong(check_close, "neuron output", no_bias, answer_1, rel=1e-5))
+no_bias = 1 / (1 + math.exp(-(0.5 * 2 + (-1.5) * 1)))  # a neuron that forgot its bias
+print(expect_wrong(check, "1.2.neuron-output", no_bias))
 
 # %% [markdown]
 # **2.** How many parameters has `MLP((2, 64, 64, 64, 1))`? Work it out from the sizes, without
@@ -507,8 +506,7 @@ print(expect_wrong(check_close, "neuron output", no_bias, answer_1, rel=1e-5))
 # BEGIN SOLUTION
 answer_2 = (2 + 1) * 64 + (64 + 1) * 64 + (64 + 1) * 64 + (64 + 1) * 1
 # END SOLUTION
-check_equal("parameters of MLP((2, 64, 64, 64, 1))", answer_2, sum(p.numel() for p in MLP((2, 64, 64, 64, 1)).parameters()),
-            hint="each layer has (n_in + 1) * n_out parameters: a weight per input and a bias per neuron")
+check("1.2.mlp-params", answer_2)
 
 # %% [markdown]
 # **3.** A linear layer `first = nn.Linear(3, 4)` is followed directly, without an activation, by
@@ -524,8 +522,7 @@ with torch.no_grad():
     b_merged = second.weight @ first.bias + second.bias
     answer_3 = X3 @ W_merged.T + b_merged
 # END SOLUTION
-check_tensor("merged layer's outputs", answer_3, second(first(X3)).detach(), atol=1e-5,
-             hint="W = W2 W1 and b = W2 b1 + b2")
+check("1.2.merged-layer", answer_3, first=first, second=second, X=X3)
 
 # %% [markdown]
 # ## References

@@ -41,9 +41,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from lib.course.checks import check_equal, check_tensor, expect_wrong
+from lib.course.checks import expect_wrong
+from lib.course.exercises import check
 from lib.course.lesson import lesson_setup
-from lib.data.char_tokenizer import CharTokenizer, RandomBlocks, next_token_blocks
+from lib.data.blocks import RandomBlocks, next_token_blocks
+from lib.data.char_tokenizer import CharTokenizer
 from lib.data.digits import load_digits_split
 from lib.data.pydoc_corpus import load_python_docs
 from lib.models.attention_maps import gpt_attention_maps
@@ -55,12 +57,13 @@ from lib.models.cnn import (
     edge_kernels,
     shift_images,
 )
-from lib.models.gpt import GPT, GPTConfig, generate
+from lib.models.gpt import GPT, GPTConfig, LogitsOnly
 from lib.models.mlp import MLP, mlp_parameter_count
 from lib.models.rnn import CharRNN, RNNCell, char_rnn_parameter_count, rnn_parameter_count, run_rnn
+from lib.models.sampling import generate, sampling_generator
 from lib.scale.parameters import gpt_parameter_count, parameter_count
 from lib.scratch import attention
-from lib.train.engine import accuracy, adamw, fit, make_batches
+from lib.train.engine import accuracy, fit, make_adamw, make_batches
 from lib.viz.plots import PALETTE, figure
 from lib.viz.widgets import interactive_view
 
@@ -338,18 +341,19 @@ interactive_view(show_convolution, index=(0, len(test) - 1, 1), kernel=list(kern
 # (weights shared across time), and the past must fit in $h$.
 #
 # Our text is the Python documentation that ships with Python. A character tokenizer (字符级
-# 分词器, `lib.data.char_tokenizer`) turns each character into an integer id.
+# 分词器, `lib.data.char_tokenizer`) turns each character into an integer id: `encode` gives a
+# list of ids, `encode_tensor` the same ids as a tensor for the model.
 
 # %%
 train_text, val_text = load_python_docs("train"), load_python_docs("validation")
 tokenizer = CharTokenizer.from_text(train_text)
-train_ids, val_ids = tokenizer.encode(train_text), tokenizer.encode(val_text)
+train_ids, val_ids = tokenizer.encode_tensor(train_text), tokenizer.encode_tensor(val_text)  # 1-D int64 tensors
 vocab_size = tokenizer.vocab_size
 print(f"{len(train_text):,} training and {len(val_text):,} validation characters; vocabulary of {vocab_size}")
 sentence = "The assert statement is a convenient way to insert debugging"
-ids = tokenizer.encode(sentence)
+ids = tokenizer.encode_tensor(sentence)
 print(ids[:12].tolist(), "->", repr(tokenizer.decode(ids[:12])))
-assert tokenizer.decode(ids) == sentence
+assert tokenizer.decode(ids) == sentence and tokenizer.encode(sentence) == ids.tolist()
 
 # %% [markdown]
 # Here is the recurrent step written out, run over the characters of that sentence, and checked
@@ -470,7 +474,7 @@ def letters_into_word(text: str) -> torch.Tensor:
 
 probe_text = val_text[:3000]
 with torch.no_grad():
-    probe_states = char_rnn.rnn(char_rnn.embedding(tokenizer.encode(probe_text).unsqueeze(0)))[0][0]
+    probe_states = char_rnn.rnn(char_rnn.embedding(tokenizer.encode_tensor(probe_text).unsqueeze(0)))[0][0]
 target = letters_into_word(probe_text)
 correlation = torch.stack([torch.corrcoef(torch.stack([probe_states[:, u], target]))[0, 1] for u in range(d_hidden)])
 counter = correlation.abs().argmax().item()
@@ -560,7 +564,9 @@ print("attention(shuffled input) == shuffled attention(input): it treats positio
 # ### A small GPT on the same text
 #
 # We train `lib.models.gpt.GPT`, 2 blocks of width 64 with 4 attention heads (on a GPU: 4
-# blocks of width 128), on the same batches as the RNN, for the same number of steps.
+# blocks of width 128), on the same batches as the RNN, for the same number of steps. Like nanoGPT,
+# `gpt(idx, targets)` returns the logits and the mean next-token loss; `fit` is written for models
+# that return logits, so `LogitsOnly(gpt)` hands it the logits (the same weights are trained).
 
 # %%
 gpt_config = (GPTConfig(vocab_size=vocab_size, context_length=context, n_layer=4, n_head=4, d_model=128) if large
@@ -571,14 +577,18 @@ L, d, T = gpt_config.n_layer, gpt_config.d_model, gpt_config.context_length
 assert parameter_count(gpt) == gpt_parameter_count(L, d, vocab_size, T) == 12 * L * d**2 + 13 * L * d + (vocab_size + T) * d + 2 * d
 print(f"GPT with {L} blocks, d = {d}: {parameter_count(gpt):,} parameters (RNN: {parameter_count(char_rnn):,})")
 
-gpt_history = fit(gpt, RandomBlocks(train_ids, context, batch_size, steps_per_epoch, seed=0), next_char_loss,
-                  adamw(gpt, lr=3e-3, weight_decay=0.0, betas=(0.9, 0.99), device=device), epochs, val_batches=val_batches,
+gpt_history = fit(LogitsOnly(gpt), RandomBlocks(train_ids, context, batch_size, steps_per_epoch, seed=0), next_char_loss,
+                  make_adamw(gpt, lr=3e-3, weight_decay=0.0, betas=(0.9, 0.99), device=device), epochs, val_batches=val_batches,
                   device=device, metric=None, grad_clip=1.0)
 print(f"GPT after {epochs * steps_per_epoch} steps: validation loss {gpt_history.last('val_loss'):.2f} nats")
 assert gpt_history.last("val_loss") < uniform_loss - 1.5
 assert gpt_history.last("val_loss") < unigram_loss - 0.5
 if not large:  # the comparison the text below describes, for the CPU configuration
     assert rnn_history.last("val_loss") < gpt_history.last("val_loss")
+with torch.no_grad():  # the loss the GPT computes itself is the loss fit used
+    x, y = (t.to(device) for t in val_batches[0])
+    logits, gpt_loss = gpt.eval()(x, y)
+    torch.testing.assert_close(gpt_loss, next_char_loss(logits.float(), y))
 
 # %%
 fig, ax = figure(width=7, height=3.8)
@@ -610,8 +620,8 @@ legend = ax.legend(loc="lower left", fontsize=9)
 # the block's attention layer computes.
 
 # %%
-gpt.eval().cpu()
-snippet = tokenizer.encode("The assert statement is a convenient way to").unsqueeze(0)
+gpt.eval().cpu()  # the analysis below runs on the CPU, like the RNN's above
+snippet = tokenizer.encode_tensor("The assert statement is a convenient way to").unsqueeze(0)
 with torch.no_grad():
     block = gpt.blocks[0]
     x = block.ln1(gpt.token_embedding(snippet) + gpt.position_embedding(torch.arange(snippet.shape[1])))
@@ -683,7 +693,7 @@ def sensitivity_by_distance(model: nn.Module, embedding: nn.Embedding, inputs: t
 
 
 sensitivity = {"RNN": sensitivity_by_distance(char_rnn, char_rnn.embedding, probe_inputs, probe_targets),
-               "GPT (Transformer)": sensitivity_by_distance(gpt, gpt.token_embedding, probe_inputs, probe_targets)}
+               "GPT (Transformer)": sensitivity_by_distance(LogitsOnly(gpt), gpt.token_embedding, probe_inputs, probe_targets)}
 
 fig, ax = figure(width=7, height=3.6)
 for i, (name, values) in enumerate(sensitivity.items()):
@@ -711,25 +721,29 @@ assert far["RNN"] < 1e-2 and far["GPT (Transformer)"] > 10 * far["RNN"]
 # %%
 def sample(model: nn.Module, prompt: str, n_new: int, temperature: float = 0.8, seed: int = 0) -> str:
     """Extend ``prompt`` by ``n_new`` characters sampled from ``model``'s next-character distribution."""
-    sampler = torch.Generator().manual_seed(seed)
-    idx = tokenizer.encode(prompt).unsqueeze(0)
+    sampler, sample_on = sampling_generator(seed, device)  # a seeded generator on the device (CPU if it has none)
+    idx = tokenizer.encode_tensor(prompt).unsqueeze(0).to(device)
     with torch.no_grad():
         for _ in range(n_new):
             logits = model(idx[:, -context:])[0, -1] / temperature
-            next_id = torch.multinomial(logits.softmax(dim=-1), 1, generator=sampler)
+            next_id = torch.multinomial(logits.softmax(dim=-1).to(sample_on), 1, generator=sampler).to(device)
             idx = torch.cat([idx, next_id.unsqueeze(0)], dim=1)
     return tokenizer.decode(idx[0])
 
 
-for name, model in (("RNN", char_rnn), ("GPT", gpt)):
+char_rnn.to(device)  # back to the training device: sampling works on any device
+gpt.to(device)
+for name, model in (("RNN", char_rnn), ("GPT", LogitsOnly(gpt))):
     text = sample(model, "The return statement", 160)
     print(f"--- {name} ---\n{text}\n")
     assert text.startswith("The return statement") and len(text) == len("The return statement") + 160
 
-# the course's sampler, lib.models.gpt.generate, is this loop (plus optional top-k): same seed, same text
-ids = generate(gpt, tokenizer.encode("The return statement").unsqueeze(0), 160, context_length=context,
-               temperature=0.8, generator=torch.Generator().manual_seed(0))
-assert tokenizer.decode(ids[0]) == sample(gpt, "The return statement", 160)
+# the course's sampler, lib.models.sampling.generate, is this loop plus top-k / top-p filters and a KV cache
+# (lesson 1.8) that feeds the GPT one new character per step: same seed, same text, with or without the cache
+prompt_ids = tokenizer.encode_tensor("The return statement").unsqueeze(0)
+for use_cache in (False, True):
+    ids = generate(gpt, prompt_ids, 160, temperature=0.8, seed=0, use_cache=use_cache)
+    assert tokenizer.decode(ids[0]) == sample(LogitsOnly(gpt), "The return statement", 160)
 
 # %% [markdown]
 # After a few hundred steps on a laptop, the RNN writes short real words among invented ones and
@@ -779,16 +793,15 @@ assert parameter_count(gpt) == gpt_parameter_count(L, d, vocab_size, T)
 # BEGIN SOLUTION
 answer_1 = (7 * 7 * 3 + 1) * 64
 # END SOLUTION
-check_equal("Conv2d(3, 64, 7) parameters", answer_1, parameter_count(nn.Conv2d(3, 64, kernel_size=7)),
-            hint="(k*k*c_in + 1) * c_out: each kernel spans all input channels")
+check("1.3.conv-params", answer_1)
 
 # %% [markdown]
 # A check that accepted anything would teach nothing. Here it rejects a classic mistake:
 # forgetting that each kernel spans all three input channels.
 
 # %%
-print(expect_wrong(check_equal, "Conv2d(3, 64, 7) parameters", (7 * 7 + 1) * 64,
-                   parameter_count(nn.Conv2d(3, 64, kernel_size=7))))
+one_channel = (7 * 7 + 1) * 64  # kernels that see only one of the three input channels
+print(expect_wrong(check, "1.3.conv-params", one_channel))
 
 # %% [markdown]
 # **2.** How many parameters does a one-layer `nn.LSTM` with 128 inputs and 256 hidden units
@@ -798,14 +811,12 @@ print(expect_wrong(check_equal, "Conv2d(3, 64, 7) parameters", (7 * 7 + 1) * 64,
 # BEGIN SOLUTION
 answer_2 = 4 * (256 * (128 + 256) + 2 * 256)
 # END SOLUTION
-check_equal("LSTM(128, 256) parameters", answer_2, parameter_count(nn.LSTM(128, 256)),
-            hint="4 gates, each with W_x (h x n_in), W_h (h x h) and two biases of length h")
+check("1.3.lstm-params", answer_2)
 
 # %% [markdown]
 # **3.** Compute the causal attention *weights* $\operatorname{softmax}(QK^\top/\sqrt d)$ (masked)
-# for the queries and keys below, as a $5 \times 5$ tensor. The check compares them with
-# PyTorch's `scaled_dot_product_attention` applied to $V = I$, the identity matrix, whose output
-# is exactly the weight matrix.
+# for the queries and keys below, as a $5 \times 5$ tensor, from `q3` and `k3` with tensor
+# operations (not with `scaled_dot_product_attention`, which returns only the weighted values).
 
 # %%
 q3 = torch.randn(5, 8, generator=torch.Generator().manual_seed(3))
@@ -814,8 +825,7 @@ k3 = torch.randn(5, 8, generator=torch.Generator().manual_seed(4))
 scores_3 = q3 @ k3.T / math.sqrt(8)
 answer_3 = scores_3.masked_fill(torch.ones(5, 5, dtype=torch.bool).triu(1), float("-inf")).softmax(dim=-1)
 # END SOLUTION
-check_tensor("causal attention weights", answer_3, F.scaled_dot_product_attention(q3, k3, torch.eye(5), is_causal=True),
-             hint="mask the scores above the diagonal with -inf before the softmax, and divide by sqrt(d)")
+check("1.3.causal-weights", answer_3)
 
 # %% [markdown]
 # ## References

@@ -47,12 +47,14 @@ from torch.nn.attention import SDPBackend, sdpa_kernel
 from torch.utils.flop_counter import FlopCounterMode
 
 from lib.core.seeding import seed_everything
-from lib.course.checks import check_close, expect_wrong
+from lib.course.checks import expect_wrong
+from lib.course.exercises import check
 from lib.course.lesson import lesson_setup
-from lib.data.char_tokenizer import CharTokenizer, RandomBlocks, next_token_blocks
+from lib.data.blocks import RandomBlocks, next_token_blocks
+from lib.data.char_tokenizer import CharTokenizer
 from lib.data.milestones import milestones
 from lib.data.pydoc_corpus import load_python_docs
-from lib.models.gpt import GPT, GPT3_175B, GPTConfig, gpt_on_meta
+from lib.models.gpt import GPT, GPT3_175B, GPTConfig, LogitsOnly, gpt_on_meta
 from lib.scale import compute as scaling
 from lib.scale import parameters as size
 from lib.train.engine import evaluate, fit, make_batches
@@ -160,8 +162,7 @@ small = GPT(small_config)
 batch, seq_len = 4, 64
 idx = torch.randint(0, small_config.vocab_size, (batch, seq_len), generator=generator)
 with sdpa_kernel(SDPBackend.MATH), FlopCounterMode(display=False) as counter:
-    logits = small(idx)
-    loss = F.cross_entropy(logits.flatten(0, 1), idx.flatten())
+    logits, loss = small(idx, targets=idx)  # any targets do for counting: the loss is cross-entropy either way
     loss.backward()
 measured = counter.get_total_flops()
 tokens = batch * seq_len
@@ -171,6 +172,8 @@ print(f"counted by PyTorch : {measured:,} FLOPs")
 print(f"exact formula      : {exact:,} FLOPs")
 print(f"6 N D              : {estimate:,.0f} FLOPs (N = {small.num_parameters():,}), ratio {measured / estimate:.3f}")
 assert measured == exact
+# GPT.flops_per_token, PaLM's 6N + 12LdT (N without the position table), also counts biases and LayerNorms
+assert small.flops_per_token(seq_len) * tokens - exact == 6 * (13 * 2 * 64 + 2 * 64) * tokens
 
 # %% [markdown]
 # In this small model the count is almost 10% above $6ND$: attention's $4LTd$ is large next to
@@ -187,7 +190,7 @@ for d in widths:
     meta_model = gpt_on_meta(GPTConfig(vocab_size=vocab, context_length=ctx, n_layer=layers, n_head=4, d_model=d))
     meta_idx = torch.zeros((1, ctx), dtype=torch.long, device="meta")
     with sdpa_kernel(SDPBackend.MATH), FlopCounterMode(display=False) as counter:
-        meta_model(meta_idx).sum().backward()
+        meta_model(meta_idx)[0].sum().backward()
     assert counter.get_total_flops() == scaling.gpt_matmul_flops(layers, d, vocab, ctx, ctx)
     ratios.append(counter.get_total_flops() / scaling.training_flops(meta_model.num_parameters(), ctx))
 
@@ -467,8 +470,8 @@ for name, (n, kv_per_token, context) in rows.items():
 # %%
 text = load_python_docs("all")
 tokenizer = CharTokenizer.from_text(text)
-train_tokens = tokenizer.encode(load_python_docs("train"))
-val_tokens = tokenizer.encode(load_python_docs("validation"))
+train_tokens = tokenizer.encode_tensor(load_python_docs("train"))
+val_tokens = tokenizer.encode_tensor(load_python_docs("validation"))
 context, batch_size, n_layer_run, widths_run = 32, 32, 2, [8, 16, 32, 64]
 steps = 400 if device.type == "cpu" else 1000  # a GPU affords 2.5 times the training
 val_inputs, val_targets = next_token_blocks(val_tokens, context)
@@ -486,8 +489,9 @@ for d in widths_run:
                           d_model=d))
     train_batches = RandomBlocks(train_tokens, context, batch_size, batches_per_epoch=steps, seed=0)
     adam = torch.optim.Adam(model.parameters(), lr=3e-3)
-    fit(model, train_batches, loss_fn, adam, epochs=1, device=device, metric=None, grad_clip=1.0)
-    val_loss = evaluate(model, val_batches, loss_fn, device=device, metric=None)["loss"]
+    # a GPT returns (logits, loss); LogitsOnly gives fit and evaluate the logits they expect
+    fit(LogitsOnly(model), train_batches, loss_fn, adam, epochs=1, device=device, metric=None, grad_clip=1.0)
+    val_loss = evaluate(LogitsOnly(model), val_batches, loss_fn, device=device, metric=None)["loss"]
     results.append((model.num_parameters(), val_loss))
     print(f"d_model {d:>3}: {model.num_parameters():>7,} parameters, validation loss {val_loss:.3f}")
 
@@ -564,15 +568,15 @@ interactive_view(show_budget, log10_parameters=(6.0, 12.5, 0.1), log10_tokens=(8
 # BEGIN SOLUTION
 answer_1 = 6 * 65e9 * 1.4e12
 # END SOLUTION
-check_close("LLaMA-65B training FLOPs", answer_1, scaling.training_flops(65e9, 1.4e12),
-            hint="6 FLOPs per parameter per token")
+check("1.4.llama-65b-flops", answer_1)
 
 # %% [markdown]
 # The check rejects a classic slip: counting only the forward pass (2 FLOPs per parameter per
 # token) gives a third of the answer.
 
 # %%
-print(expect_wrong(check_close, "LLaMA-65B training FLOPs", 2 * 65e9 * 1.4e12, scaling.training_flops(65e9, 1.4e12)))
+forward_only = 2 * 65e9 * 1.4e12  # counts the forward pass only
+print(expect_wrong(check, "1.4.llama-65b-flops", forward_only))
 
 # %% [markdown]
 # **2.** You have a budget of $10^{24}$ FLOPs. How many parameters should your model have by
@@ -582,8 +586,7 @@ print(expect_wrong(check_close, "LLaMA-65B training FLOPs", 2 * 65e9 * 1.4e12, s
 # BEGIN SOLUTION
 answer_2 = math.sqrt(1e24 / (6 * 20))
 # END SOLUTION
-check_close("compute-optimal parameters for 1e24 FLOPs", answer_2, scaling.compute_optimal(1e24)[0],
-            hint="substitute D = 20N into C = 6ND and solve for N")
+check("1.4.chinchilla-params", answer_2)
 
 # %% [markdown]
 # **3.** How many bytes does GPT-3's KV cache take for one sequence of 2,048 tokens in bf16
@@ -593,8 +596,7 @@ check_close("compute-optimal parameters for 1e24 FLOPs", answer_2, scaling.compu
 # BEGIN SOLUTION
 answer_3 = 2 * 96 * 12288 * 2 * 2048
 # END SOLUTION
-check_close("GPT-3 KV cache bytes", answer_3, scaling.kv_cache_bytes(96, 12288, n_tokens=2048),
-            hint="2 (K and V) x layers x width x 2 bytes x tokens")
+check("1.4.gpt3-kv-bytes", answer_3)
 
 # %% [markdown]
 # **4.** The small GPT above ($L = 2$, $d = 64$, $V = 96$) took 256 tokens as 4 sequences of
@@ -606,10 +608,7 @@ check_close("GPT-3 KV cache bytes", answer_3, scaling.kv_cache_bytes(96, 12288, 
 L, d, V, T = 2, 64, 96, 32
 answer_4 = 256 * 3 * (2 * (12 * L * d**2 + V * d) + 4 * L * T * d)
 # END SOLUTION
-with sdpa_kernel(SDPBackend.MATH), FlopCounterMode(display=False) as counter:
-    F.cross_entropy(small(idx.reshape(8, 32)).flatten(0, 1), idx.flatten()).backward()
-check_close("FLOPs of a step with T = 32", answer_4, counter.get_total_flops(),
-            hint="only attention's 4LTd per token depends on T: shorter sequences mean fewer keys per query")
+check("1.4.flops-t32", answer_4)
 
 # %% [markdown]
 # ## References

@@ -43,12 +43,12 @@ from torch.nn import functional as F
 
 from lib.compress.distillation import distillation_loss
 from lib.core.checkpoint import cache_dir, load_checkpoint, save_checkpoint
-from lib.course.checks import check_close, check_equal, expect_wrong
+from lib.course.checks import expect_wrong
+from lib.course.exercises import check
 from lib.course.lesson import lesson_setup
 from lib.data.digits import load_digits_split
 from lib.lessons.lesson_1_5_pretraining import (
     CHECKPOINT_NAME,
-    DigitEncoder,
     PretrainConfig,
     accuracy_on,
     encoder_checkpoint,
@@ -64,6 +64,7 @@ from lib.lessons.lesson_1_5_pretraining import (
     sample_per_class,
     summary_at,
 )
+from lib.models.digit_encoder import DigitEncoder
 from lib.models.lora import LoRALinear, lora_parameter_count, merge_lora, trainable_parameter_count
 from lib.models.mlp import MLP
 from lib.viz.plots import figure, image_rows, plot_accuracy_vs_labels
@@ -128,7 +129,7 @@ assert torch.allclose(by_formula, F.mse_loss(prediction[mask], images[mask]))
 print(f"hidden: {mask.sum().item()} of {mask.numel()} pixels; loss of a random guess: {by_formula:.3f}")
 
 # %% [markdown]
-# The **encoder** (编码器), `lib.lessons.lesson_1_5_pretraining.DigitEncoder`, is a small network: 64 pixels, two
+# The **encoder** (编码器), `lib.models.digit_encoder.DigitEncoder`, is a small network: 64 pixels, two
 # layers of 256 ReLU units, and a LayerNorm (lesson 2.4) at the end. A **decoder** (解码器), one
 # linear layer, turns its 256 features back into 64 pixels. Only the encoder is kept after
 # pre-training: the features it computes are what fine-tuning builds on.
@@ -178,7 +179,7 @@ for start in range(0, len(pixels), one_epoch.batch_size):
 lib_one_epoch = pretrain_masked_pixels(unlabelled, one_epoch, progress=False)
 for (name, mine), theirs in zip(encoder.state_dict().items(), lib_one_epoch.encoder.state_dict().values(), strict=True):
     torch.testing.assert_close(mine, theirs, msg=f"{name} differs")
-print("one epoch by hand = lib.pretraining.pretrain_masked_pixels, weight for weight")
+print("one epoch by hand = lib.lessons.lesson_1_5_pretraining.pretrain_masked_pixels, weight for weight")
 
 # %% [markdown]
 # Now the full pre-training: 100 passes over the 1,347 unlabelled training images. (On a GPU the
@@ -521,16 +522,15 @@ interactive_view(show_budget, labels_per_class=list(labels_per_class))
 # BEGIN SOLUTION
 answer_1 = 8 * (4096 + 4096)
 # END SOLUTION
-check_equal("LoRA parameters, r = 8, 4096 x 4096", answer_1, lora_parameter_count(4096, 4096, 8),
-            hint="r * (in + out)")
+check("1.5.lora-params", answer_1)
 
 # %% [markdown]
 # A check that accepted anything would teach nothing: the size of the update $BA$ itself,
 # $4096 \times 4096$, is not what trains.
 
 # %%
-print(expect_wrong(check_equal, "LoRA parameters, r = 8, 4096 x 4096", 4096 * 4096,
-                   lora_parameter_count(4096, 4096, 8)))
+whole_matrix = 4096 * 4096  # what full fine-tuning of this matrix trains
+print(expect_wrong(check, "1.5.lora-params", whole_matrix))
 
 # %% [markdown]
 # **2.** Four pixels $x = (0, 0.5, 1, 0.25)$, a prediction $\hat{x} = (0.1, 0.5, 0.7, 0.25)$, and
@@ -543,8 +543,7 @@ hidden_pixels = torch.tensor([[False, True, True, False]])
 # BEGIN SOLUTION
 answer_2 = ((0.5 - 0.5) ** 2 + (0.7 - 1.0) ** 2) / 2
 # END SOLUTION
-check_close("masked-pixel loss", answer_2, masked_pixel_loss(x_pred, x_true, hidden_pixels).item(),
-            hint="average the squared errors over the hidden pixels only")
+check("1.5.masked-loss", answer_2)
 
 # %% [markdown]
 # **3.** In this lesson's classifier, what fraction of the parameters that full fine-tuning
@@ -557,9 +556,7 @@ lora_8 = 8 * (64 + 256) + 8 * (256 + 256) + (256 * 10 + 10)
 full = 64 + (64 * 256 + 256) + (256 * 256 + 256) + 2 * 256 + (256 * 10 + 10)
 answer_3 = lora_8 / full
 # END SOLUTION
-expected_3 = trainable_parameter_count(make_classifier(encoder, "lora", rank=8, alpha=16.0)) / counts["full"]
-check_close("LoRA rank 8 fraction", answer_3, expected_3, rel=1e-9,
-            hint="LoRA trains r*(in+out) per linear layer plus the whole head; full trains everything")
+check("1.5.lora-fraction", answer_3)
 
 # %% [markdown]
 # ## References

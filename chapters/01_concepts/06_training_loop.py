@@ -6,7 +6,7 @@
 # In this lesson you will:
 #
 # - redraw the source article's flow chart (its section 2.5) so that it really loops, and tie
-#   every box to the line of the course's training loop, `lib.train.fit`, that does it;
+#   every box to the line of the course's training engine (`lib.train.loop.train`) that does it;
 # - **preprocess** (预处理) real data the right way, with statistics of the training split only;
 # - train a classifier with `fit` and check that a loop written by hand gives the same weights;
 # - run the article's pseudo-code (its section 3.2), see that it never zeroes the gradients, and
@@ -41,12 +41,15 @@ from sklearn.datasets import load_breast_cancer
 from sklearn.preprocessing import StandardScaler
 from torch import nn
 
-from lib.course.checks import check_close, check_tensor, expect_wrong
+from lib.course.checks import expect_wrong
+from lib.course.exercises import check
 from lib.course.lesson import lesson_setup
 from lib.data.digits import load_digits_split
 from lib.lessons.lesson_1_6_loop import describe_curve, loss_curve, standardize
 from lib.models.mlp import MLP
 from lib.train.engine import evaluate, fit, make_batches
+from lib.train.loop import train
+from lib.train.steps import SupervisedStep
 from lib.viz.plots import PALETTE, figure, plot_history
 from lib.viz.widgets import interactive_view
 
@@ -101,42 +104,49 @@ device, generator = lesson_setup(seed=0)  # seed, device, one CPU thread for tin
 #     R -- no --> S["stop; test once on the test set"]
 # ```
 #
-# Each box is one line of real code. `lib.train.fit` is the loop every later lesson uses; we
-# read its source with `inspect` and find the line behind each box (the preprocessing step
-# happens once, before the loop, in `lib.training_loop.standardize`). If someone changes `fit`
-# so that a step disappears, the `assert` below fails.
+# Each box is one line of real code. `lib.train.engine.fit`, the loop every later lesson uses, runs
+# the course's training engine `lib.train.loop.train` epoch by epoch; the engine repeats one
+# training step, `lib.train.steps.SupervisedStep`, over the batches. We read their source with
+# `inspect` and find the line behind each box (the preprocessing step happens once, before the
+# loop, in `lib.lessons.lesson_1_6_loop.standardize`). If someone changes the engine so that a
+# step disappears, the `assert` below fails.
 
 # %%
-fit_lines, fit_start = inspect.getsourcelines(fit)
+step_lines, step_start = inspect.getsourcelines(SupervisedStep.__call__)
+train_lines, train_start = inspect.getsourcelines(train)
 standardize_lines, standardize_start = inspect.getsourcelines(standardize)
 boxes = {  # box of the chart -> (function, a piece of the one line that implements it)
-    "输入数据 data: next mini-batch": ("fit", "for inputs, targets in train_batches:"),
+    "输入数据 data: next mini-batch": ("train", "# the next mini-batch (输入数据)"),
     "预处理 preprocess": ("standardize", "# preprocess (预处理)"),
-    "前向传播 forward pass": ("fit", "# forward pass (前向传播)"),
-    "计算损失函数 loss": ("fit", "# loss (损失函数)"),
-    "梯度清零 zero the gradients": ("fit", "optimizer.zero_grad("),
-    "反向传播 backward pass": ("fit", "# backward pass (反向传播)"),
-    "更新参数 update": ("fit", "# parameter update (更新参数)"),
-    "评估模型 evaluate": ("fit", "# evaluation (评估模型)"),
-    "重复训练 another epoch": ("fit", "for _epoch in bar:"),
-    "stop": ("fit", "return history"),
+    "前向传播 forward pass": ("step", "# forward pass (前向传播)"),
+    "计算损失函数 loss": ("step", "# loss (损失函数)"),
+    "梯度清零 zero the gradients": ("step", "# zero the gradients (梯度清零)"),
+    "反向传播 backward pass": ("step", "# backward pass (反向传播)"),
+    "更新参数 update": ("step", "# parameter update (更新参数)"),
+    "评估模型 evaluate": ("train", "# evaluation (评估模型)"),
+    "重复训练 another epoch": ("train", "# another epoch? (重复训练)"),
+    "stop": ("train", "return run.history"),
 }
-sources = {"fit": (fit_lines, fit_start), "standardize": (standardize_lines, standardize_start)}
-found_at = []
+sources = {"step": (step_lines, step_start), "train": (train_lines, train_start),
+           "standardize": (standardize_lines, standardize_start)}
+line_of = {}
 for box, (function, piece) in boxes.items():
     lines, start = sources[function]
     found = [i for i, line in enumerate(lines) if piece in line]
     assert len(found) == 1, f"box {box!r}: expected one line of {function} with {piece!r}, found {len(found)}"
-    found_at.append(found[0])
-    print(f"{box:<30} {function}, line {start + found[0]:>3}:  {lines[found[0]].strip()}")
+    line_of[box] = found[0]
+    print(f"{box:<30} {function:>11}, line {start + found[0]:>3}:  {lines[found[0]].strip()}")
 
-fit_order = [i for (function, _), i in zip(boxes.values(), found_at, strict=True) if function == "fit"]
-assert fit_order[1:7] == sorted(fit_order[1:7]), "inside fit, the steps must come in the chart's order"
+forward, loss_line, zero, backward, update = (line_of[b] for b in list(boxes)[2:7])
+assert forward < loss_line < backward < update, "inside a step: forward, loss, backward, update, in this order"
+assert zero < backward, "the gradients must be zeroed before the backward pass"
 
 # %% [markdown]
-# The line numbers are those of `lib/train.py` and `lib/training_loop.py` in your copy of the
-# course. Inside `fit`, the steps from the batch to the evaluation come in the chart's order,
-# which the last `assert` checks.
+# The line numbers are those of `lib/train/steps.py`, `lib/train/loop.py` and
+# `lib/lessons/lesson_1_6_loop.py` in your copy of the course. Inside a step, the forward pass,
+# the loss, the backward pass and the update come in the chart's order, which the `assert`s check.
+# The step zeroes the gradients first, before the forward pass: any place before the backward
+# pass does the same job.
 #
 # ## Real data: preprocess with training statistics only
 #
@@ -168,7 +178,7 @@ print(f"feature standard deviations range from {spread.min():.4f} to {spread.max
 # transformed with the training set's $\mu$ and $\sigma$: they stand for new data, whose
 # statistics we would not know in advance. Computing $\mu$ and $\sigma$ on all the data leaks
 # information from the test set into training. We compute it by hand, then check it against
-# `lib.training_loop.standardize` and scikit-learn's `StandardScaler`.
+# `lib.lessons.lesson_1_6_loop.standardize` and scikit-learn's `StandardScaler`.
 
 # %%
 x_train, x_val, x_test = features[train_idx], features[val_idx], features[test_idx]
@@ -239,7 +249,7 @@ fit(reference, make_batches(z_train, labels[train_idx], batch_size=32, seed=0), 
     torch.optim.SGD(reference.parameters(), lr=0.1), epochs=3, device="cpu", progress=False)
 for (name, a), b in zip(mine.state_dict().items(), reference.state_dict().values(), strict=True):
     torch.testing.assert_close(a, b, msg=f"{name} differs")
-print("hand-written loop = lib.train.fit, weight for weight, after 3 epochs")
+print("hand-written loop = lib.train.engine.fit, weight for weight, after 3 epochs")
 
 # %% [markdown]
 # ## The article's pseudo-code never zeroes the gradients
@@ -320,7 +330,7 @@ print("5 steps without zero_grad = theta - lr * (sum of all gradients so far), c
 # data sets: the standardized breast cancer data, and the handwritten digits (1,347 training
 # images of 64 pixels scaled to [0, 1], 450 held out; a 64-32-10 network). We record the
 # training loss of every epoch and the validation loss and accuracy at the end.
-# (`lib.training_loop.loss_curve`, which the widget below uses, is this loop; the `assert`s
+# (`lib.lessons.lesson_1_6_loop.loss_curve`, which the widget below uses, is this loop; the `assert`s
 # check that it gives the same losses.)
 
 # %%
@@ -458,9 +468,9 @@ assert random_train > 0.95 and random_held_out < 0.2
 #
 # ## Try it: learning rate and `zero_grad`
 #
-# The widget calls `lib.training_loop.loss_curve`, the loop measured above (mini-batches of 32,
+# The widget calls `lib.lessons.lesson_1_6_loop.loss_curve`, the loop measured above (mini-batches of 32,
 # SGD, one hidden layer of 32), on either data set, and prints the training loss every five
-# epochs with `lib.training_loop.describe_curve`: a bar on a log scale, so that a loss ten times
+# epochs with `lib.lessons.lesson_1_6_loop.describe_curve`: a bar on a log scale, so that a loss ten times
 # smaller is a fixed number of blocks shorter. Try learning rates from 0.001 to 1, with and
 # without `zero_grad`.
 
@@ -487,7 +497,8 @@ interactive_view(show_curve, data=list(datasets), learning_rate=[0.001, 0.003, 0
 #   evaluation (评估模型) on validation data after each epoch and a decision to go on or stop.
 #   The source article's chart had no loop back and drew the model as a step; its pseudo-code
 #   never zeroed the gradients.
-# - Every box maps to one line of `lib.train.fit`, and a hand-written loop gives the same weights.
+# - Every box maps to one line of the course's engine (`lib.train.loop.train` and its step), and a
+#   hand-written loop gives the same weights as `lib.train.engine.fit`.
 # - Preprocessing (预处理) uses statistics of the training split only, then applies them unchanged
 #   to validation and test data.
 # - Without `zero_grad` each step uses the sum of all past gradients; at the same learning rate
@@ -509,9 +520,7 @@ for _ in range(3):
     (w @ x).pow(2).backward()
 answer_1 = w.grad
 # END SOLUTION
-w_check, x_check = torch.tensor([1.0, -2.0]), torch.tensor([3.0, 0.5])
-check_tensor("w.grad after three backward passes", answer_1, 3 * 2 * (w_check @ x_check) * x_check,
-             hint="each backward() adds 2 (w . x) x to what .grad already holds")
+check("1.6.accumulated-grad", answer_1)
 
 # %% [markdown]
 # **2.** The training set has two samples, $(1, 10)$ and $(3, 30)$. Standardize the validation
@@ -525,8 +534,7 @@ mean_2 = train_2.mean(dim=0)
 std_2 = train_2.std(dim=0, correction=0)
 answer_2 = (val_2 - mean_2) / std_2
 # END SOLUTION
-check_tensor("standardized validation samples", answer_2, standardize(train_2, val_2)[1],
-             hint="use the mean and standard deviation of the training samples, not the validation ones")
+check("1.6.standardized", answer_2)
 
 # %% [markdown]
 # A check that accepted anything would teach nothing. Standardizing the validation samples with
@@ -534,7 +542,7 @@ check_tensor("standardized validation samples", answer_2, standardize(train_2, v
 
 # %%
 own_statistics = (val_2 - val_2.mean(dim=0)) / val_2.std(dim=0, correction=0)
-print(expect_wrong(check_tensor, "standardized validation samples", own_statistics, standardize(train_2, val_2)[1]))
+print(expect_wrong(check, "1.6.standardized", own_statistics))
 
 # %% [markdown]
 # **3.** A model classifies 455 of 512 samples correctly, in 8 batches of 64. The article's formula
@@ -545,7 +553,7 @@ print(expect_wrong(check_tensor, "standardized validation samples", own_statisti
 # BEGIN SOLUTION
 answer_3 = 100 * 455 / 512
 # END SOLUTION
-check_close("accuracy in percent", answer_3, 100 * 455 / (8 * 64), hint="divide by the number of samples")
+check("1.6.accuracy-percent", answer_3)
 
 # %% [markdown]
 # ## References

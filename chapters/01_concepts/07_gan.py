@@ -48,12 +48,15 @@ from sklearn.linear_model import LogisticRegression
 from torch.distributions import Normal
 
 from lib.core.seeding import seed_everything
-from lib.course.checks import check_close, check_equal, expect_wrong
+from lib.course.checks import expect_wrong
+from lib.course.exercises import check
 from lib.course.lesson import lesson_setup
 from lib.data.digits import load_digits_split
 from lib.data.synthetic import gaussian_ring
+from lib.lessons.lesson_1_7_gan import mode_coverage, ring_centers
 from lib.models import gan
 from lib.scale.parameters import parameter_count
+from lib.train.gan import train_gan
 from lib.viz.plots import PALETTE, figure, scatter_real_fake
 from lib.viz.widgets import interactive_view
 
@@ -338,17 +341,17 @@ assert mean_d < 0.1 and norms["non_saturating"] > 10 * norms["saturating"]
 # 0.05) evenly spaced on a circle of radius 2 (`lib.data.synthetic.gaussian_ring`). It is the
 # standard toy target for GANs because we can *see* the result and we *know* the 8 modes.
 #
-# One training step (`lib.models.gan.gan_step`) is one round of the game:
+# One training step (`lib.train.gan.gan_step`) is one round of the game:
 #
 # 1. draw real points and fakes $G(z)$; update $D$ with $\mathcal{L}_D$ (real → 1, fake → 0),
 #    with the fakes detached so that this step does not move $G$;
 # 2. draw new noise; update $G$ with the non-saturating loss $-\log D(G(z))$ against the
 #    updated $D$.
 #
-# `lib.models.gan.train_gan` repeats it with Adam (β₁ = 0.5, a common choice for GANs since
+# `lib.train.gan.train_gan` repeats it with Adam (β₁ = 0.5, a common choice for GANs since
 # Radford et al., 2016) and keeps, every 100 steps, $G$'s samples for one fixed batch of noise.
 #
-# **Measuring quality.** We know the modes, so `lib.models.gan.mode_coverage` assigns each
+# **Measuring quality.** We know the modes, so `lib.lessons.lesson_1_7_gan.mode_coverage` assigns each
 # generated point to its nearest mode centre and counts it if it lies within 0.2 (4 standard
 # deviations) of it. A mode is *covered* when it receives at least 1% of the samples; the
 # *near fraction* is the share of samples that are near any mode. First the real data, which
@@ -356,9 +359,9 @@ assert mean_d < 0.1 and norms["non_saturating"] > 10 * norms["saturating"]
 
 # %%
 # NBVAL_CHECK_OUTPUT
-centers = gan.ring_centers(8, radius=2.0)
+centers = ring_centers(8, radius=2.0)
 THRESHOLD = 0.2
-real_coverage = gan.mode_coverage(data, centers, THRESHOLD)
+real_coverage = mode_coverage(data, centers, THRESHOLD)
 print("real data: points per mode", real_coverage.counts.tolist())
 print(f"modes covered: {real_coverage.covered()} of 8, near fraction {real_coverage.near_fraction:.4f}")
 assert real_coverage.covered() == 8 and real_coverage.near_fraction > 0.999
@@ -370,9 +373,9 @@ if device.type == "cuda":
 seed_everything(0)
 G_ring = gan.make_generator(noise_dim, data_dim=2, hidden=64)
 D_ring = gan.make_discriminator(data_dim=2, hidden=64)
-run = gan.train_gan(data, G_ring, D_ring, noise_dim, **ring_config, snapshot_every=50, device=device, seed=0)
+run = train_gan(data, G_ring, D_ring, noise_dim, **ring_config, snapshot_every=50, device=device, seed=0)
 steps = sorted(run.snapshots)
-coverage = {s: gan.mode_coverage(run.snapshots[s], centers, THRESHOLD) for s in steps}
+coverage = {s: mode_coverage(run.snapshots[s], centers, THRESHOLD) for s in steps}
 
 # %%
 total = ring_config["steps"]
@@ -493,7 +496,7 @@ assert early_max <= 3
 # %%
 def show_step(step: int = 500) -> None:
     at, samples = run.samples_at(step)
-    c = gan.mode_coverage(samples, centers, THRESHOLD)
+    c = mode_coverage(samples, centers, THRESHOLD)
     ax = scatter_real_fake(data[:1000], samples, limit=3.0,
                            title=f"step {at}: {c.covered()}/8 modes, near fraction {c.near_fraction:.2f}")
     ax.legend(loc="lower left", fontsize=8, markerscale=3)
@@ -521,7 +524,7 @@ digit_noise = 16
 seed_everything(0)
 G_digits = gan.make_generator(digit_noise, data_dim=64, hidden=digit_config["hidden"], output="sigmoid")
 D_digits = gan.make_discriminator(data_dim=64, hidden=digit_config["hidden"], dropout=0.3)
-digit_run = gan.train_gan(train_digits.flat, G_digits, D_digits, digit_noise, steps=digit_config["steps"],
+digit_run = train_gan(train_digits.flat, G_digits, D_digits, digit_noise, steps=digit_config["steps"],
                           batch_size=128, lr=1e-3, snapshot_every=digit_config["steps"] // 2, n_snapshot=500,
                           device=device, seed=0)
 fakes = digit_run.snapshots[digit_config["steps"]]
@@ -612,9 +615,7 @@ def gaussian(x: float, mu: float, sigma: float) -> float:
 
 answer_1 = gaussian(0, 1.0, 0.5) / (gaussian(0, 1.0, 0.5) + gaussian(0, -0.5, 1.0))
 # END SOLUTION
-x0 = torch.tensor([0.0])
-expected_1 = gan.optimal_discriminator(p_data_dist.log_prob(x0).exp(), p_g_dist.log_prob(x0).exp()).item()
-check_close("D*(0)", answer_1, expected_1, rel=1e-5, hint="p_data(0) / (p_data(0) + p_g(0))")
+check("1.7.optimal-d", answer_1)
 
 # %% [markdown]
 # A check that accepted anything would teach nothing. Here it rejects a classic slip: putting
@@ -623,7 +624,7 @@ check_close("D*(0)", answer_1, expected_1, rel=1e-5, hint="p_data(0) / (p_data(0
 
 # %%
 swapped = gaussian(0, -0.5, 1.0) / (gaussian(0, 1.0, 0.5) + gaussian(0, -0.5, 1.0))
-print(expect_wrong(check_close, "D*(0)", swapped, expected_1, rel=1e-5))
+print(expect_wrong(check, "1.7.optimal-d", swapped))
 
 # %% [markdown]
 # **2.** Suppose the discriminator gives a fake $D(G(z)) = 0.02$. By what factor is the
@@ -634,10 +635,7 @@ print(expect_wrong(check_close, "D*(0)", swapped, expected_1, rel=1e-5))
 # BEGIN SOLUTION
 answer_2 = (1 - 0.02) / 0.02
 # END SOLUTION
-logit_2 = torch.tensor([math.log(0.02 / 0.98)], requires_grad=True)
-ratio_2 = (torch.autograd.grad(gan.generator_loss(logit_2, "non_saturating"), logit_2)[0]
-           / torch.autograd.grad(gan.generator_loss(logit_2, "saturating"), logit_2)[0]).item()
-check_close("gradient ratio", answer_2, ratio_2, rel=1e-4, hint="the two gradients are -(1 - D) and -D")
+check("1.7.gradient-ratio", answer_2)
 
 # %% [markdown]
 # **3.** A collapsed generator: take the real ring points that lie above the line $y = 0.5$
@@ -653,8 +651,7 @@ nearest_distance, nearest = distances.min(dim=1)
 per_mode = torch.bincount(nearest[nearest_distance <= THRESHOLD], minlength=8)
 answer_3 = int((per_mode >= 0.01 * len(collapsed)).sum())
 # END SOLUTION
-check_equal("modes covered", answer_3, gan.mode_coverage(collapsed, centers, THRESHOLD).covered(),
-            hint="assign each point to its nearest centre, keep those within THRESHOLD, count per mode")
+check("1.7.modes-covered", answer_3)
 
 # %% [markdown]
 # ## References

@@ -46,10 +46,12 @@ from torch.nn.attention import SDPBackend, sdpa_kernel
 from torch.utils.flop_counter import FlopCounterMode
 
 from lib.core.seeding import seed_everything
-from lib.course.checks import check_close, expect_wrong
+from lib.course.checks import expect_wrong
+from lib.course.exercises import check
 from lib.course.lesson import lesson_setup
-from lib.models.gpt import GPT, GPT3_175B, GPTConfig, gpt_on_meta
+from lib.models.gpt import GPT, GPT3_175B, GPTConfig, KVCache, gpt_on_meta
 from lib.models.mlp import MLP
+from lib.models.sampling import generate
 from lib.scale import compute as scaling
 from lib.scale import parameters as size
 from lib.scale import serving as economics
@@ -162,39 +164,40 @@ print(f"GPT-3 at {rate_illustration:,.0f} tokens/s: inference compute equals tra
 # To generate text, a model runs one **decode step** (解码步骤) per new token. With a **KV
 # cache** (键值缓存, lesson 1.4) the step processes only the newest token: its query attends to
 # the cached keys and values of all earlier tokens, and its own key and value are appended.
-# `lib.models.gpt.GPT.forward` processes whole sequences, so here is a decode step built from
-# the same model's layers. We check it against the full forward pass: the logits must agree
-# at every position.
+# `lib.models.gpt.GPT.forward` takes such a cache (`model.new_kv_cache()`, one buffer of keys
+# and one of values per block); inside each attention layer the step is, in essence,
+#
+# ```python
+# q, k, v = heads(attn.qkv(x))                # the new token's query, key and value
+# k, v = cache.append(k, v)                   # all keys and values so far, the new ones included
+# y = F.scaled_dot_product_attention(q, k, v) # the newest token may see every cached one: no mask
+# ```
+#
+# We feed a prompt one token at a time and check the result against the full forward pass,
+# which recomputes every position: the logits must agree at every position, and the cache must
+# hold exactly the keys the full pass computes.
 
 # %%
 @torch.no_grad()
-def decode_step(model: GPT, tokens: torch.Tensor, cache: list) -> torch.Tensor:
-    """Logits for the newest tokens (batch, 1) given `cache`, a per-layer list of (keys, values) it extends."""
-    batch, d = tokens.shape[0], model.config.d_model
-    position = 0 if cache[0] is None else cache[0][0].shape[2]
-    x = model.token_embedding(tokens) + model.position_embedding(torch.tensor([position], device=tokens.device))
-    for i, block in enumerate(model.blocks):
-        attn = block.attn
-        q, k, v = attn.qkv(block.ln1(x)).split(d, dim=2)
-        q, k, v = (t.view(batch, 1, attn.n_head, -1).transpose(1, 2) for t in (q, k, v))
-        if cache[i] is not None:  # append this token's key and value to the cache
-            k, v = torch.cat([cache[i][0], k], dim=2), torch.cat([cache[i][1], v], dim=2)
-        cache[i] = (k, v)
-        y = F.scaled_dot_product_attention(q, k, v)  # the newest token may see every cached one: no mask
-        x = x + attn.proj(y.transpose(1, 2).reshape(batch, 1, d))
-        x = x + block.mlp(block.ln2(x))
-    return model.lm_head(model.ln_f(x))[:, -1]
+def decode_step(model: GPT, tokens: torch.Tensor, cache: KVCache) -> torch.Tensor:
+    """Logits for the newest token (batch, vocab): the model runs on ``tokens`` (batch, 1) alone, extending ``cache``."""
+    return model(tokens, kv_cache=cache)[0][:, -1]
 
 
 small = GPT(GPTConfig(vocab_size=100, context_length=64, n_layer=2, n_head=4, d_model=64)).to(device).eval()
 prompt = torch.randint(0, 100, (3, 20), generator=generator).to(device)
-cache = [None] * small.config.n_layer
+cache = small.new_kv_cache()
 stepwise = torch.stack([decode_step(small, prompt[:, t : t + 1], cache) for t in range(prompt.shape[1])], dim=1)
 with torch.no_grad():
-    full = small(prompt)
+    full, _ = small(prompt)
+    block, n_head = small.blocks[0], small.config.n_head
+    x = small.token_embedding(prompt) + small.position_embedding(torch.arange(prompt.shape[1], device=device))
+    keys = block.attn.qkv(block.ln1(x)).split(small.config.d_model, dim=2)[1]
+    keys = keys.view(3, prompt.shape[1], n_head, -1).transpose(1, 2)  # (batch, head, position, head size)
 torch.testing.assert_close(stepwise, full, atol=1e-4, rtol=1e-4)
-print(f"decode step with a KV cache = full forward pass at all {prompt.shape[1]} positions; "
-      f"cache holds {len(cache)} layers of keys {tuple(cache[0][0].shape)}")
+torch.testing.assert_close(cache.layers[0].keys[:, :, : cache.length], keys, atol=1e-5, rtol=1e-5)
+print(f"decode steps with a KV cache = full forward pass at all {prompt.shape[1]} positions; "
+      f"the cache holds {len(cache.layers)} layers of keys {tuple(cache.layers[0].keys[:, :, : cache.length].shape)}")
 
 # %% [markdown]
 # ### FLOPs per generated token
@@ -205,7 +208,7 @@ print(f"decode step with a KV cache = full forward pass at all {prompt.shape[1]}
 # short contexts). PyTorch counts it.
 
 # %%
-position = cache[0][0].shape[2]  # tokens already cached
+position = cache.length  # tokens already cached
 with sdpa_kernel(SDPBackend.MATH), FlopCounterMode(display=False) as counter:
     decode_step(small, prompt[:, -1:], cache)
 L, d, V = small.config.n_layer, small.config.d_model, small.config.vocab_size
@@ -214,6 +217,39 @@ formula = 2 * (12 * L * d**2 + V * d) + 4 * L * (position + 1) * d
 print(f"counted: {per_token:,} FLOPs per token; formula: {formula:,}; "
       f"2N = {economics.inference_flops_per_token(small.num_parameters()):,.0f}")
 assert per_token == formula
+
+# %% [markdown]
+# ### What the cache saves
+#
+# Without a cache, each step re-runs the model on the whole text so far. The course's sampler,
+# `lib.models.sampling.generate`, does either (`use_cache=True` or `False`) and gives the same
+# tokens both ways. We continue the 20-token prompt greedily to the end of the 64-token context
+# and let PyTorch count the FLOPs of each path; we also time them (a ratio, so no unit).
+
+# %%
+paths = {}
+for use_cache in (True, False):
+    with sdpa_kernel(SDPBackend.MATH), FlopCounterMode(display=False) as counter:
+        tokens = generate(small, prompt, 44, top_k=1, use_cache=use_cache)
+    seconds = math.inf
+    for _ in range(3):  # best of three: the least disturbed by anything else running
+        start = time.perf_counter()
+        generate(small, prompt, 44, top_k=1, use_cache=use_cache)
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        seconds = min(seconds, time.perf_counter() - start)
+    paths[use_cache] = (tokens, counter.get_total_flops(), seconds)
+assert torch.equal(paths[True][0], paths[False][0])  # the same text
+flop_ratio, time_ratio = paths[False][1] / paths[True][1], paths[False][2] / paths[True][2]
+print(f"without / with the KV cache: {flop_ratio:.1f}x the FLOPs, {time_ratio:.1f}x the time")
+assert flop_ratio > 10
+
+# %% [markdown]
+# With the cache, each step after the prompt runs one new token through the weights; without
+# it, each step re-runs the whole text: 21, then 22, ... up to 63 tokens. The time saved is smaller than
+# the FLOPs saved for a model this small, where each step's fixed costs (Python, launching each
+# operation) weigh as much as its arithmetic; the larger the model and the longer the context,
+# the more of the saving shows in the time.
 
 # %% [markdown]
 # ### Why generating text is limited by memory bandwidth
@@ -273,15 +309,14 @@ weight_bytes = n_big * torch.finfo(dtype).bits // 8
 print(f"model: {n_big:,} parameters, {size.human_bytes(weight_bytes)} of weights")
 
 
-def generate(batch: int, new_tokens: int = 8) -> None:
-    cache = [None] * big.config.n_layer
-    tokens = torch.zeros((batch, 1), dtype=torch.long, device=device)
-    for _ in range(new_tokens):
-        tokens = decode_step(big, tokens, cache).argmax(dim=-1, keepdim=True)  # greedy: the likeliest token
+def decode(batch: int, new_tokens: int = 8) -> torch.Tensor:
+    """Greedy decoding (top_k=1: the likeliest token) of ``new_tokens`` tokens for ``batch`` sequences, with the KV cache."""
+    start = torch.zeros((batch, 1), dtype=torch.long, device=device)
+    return generate(big, start, new_tokens, top_k=1)  # 8 forward passes: the 1-token prompt, then 7 single tokens
 
 
 batches = [1, 4, 16, 64]
-rates = [b * 8 / timed(lambda b=b: generate(b)) for b in batches]
+rates = [b * 8 / timed(lambda b=b: decode(b)) for b in batches]
 bound = [economics.decode_tokens_per_second_bound(n_big, bandwidth, peak, "fp32" if dtype == torch.float32 else "bf16",
                                                   batch_size=b) for b in batches]
 for b, r, u in zip(batches, rates, bound, strict=True):
@@ -465,8 +500,7 @@ legend = ax.legend()
 # BEGIN SOLUTION
 answer_1 = 2 * 70e9
 # END SOLUTION
-check_close("FLOPs per generated token, 70B", answer_1, economics.inference_flops_per_token(70e9),
-            hint="a forward pass only: 2 FLOPs per parameter")
+check("1.8.flops-per-token-70b", answer_1)
 
 # %% [markdown]
 # **2.** A 70B model is served in bf16 on one H200 (4.8 TB/s of memory bandwidth), one
@@ -476,16 +510,14 @@ check_close("FLOPs per generated token, 70B", answer_1, economics.inference_flop
 # BEGIN SOLUTION
 answer_2 = 4.8e12 / (70e9 * 2)
 # END SOLUTION
-h200 = economics.DATASHEETS["H200 SXM"]
-expected_2 = economics.decode_tokens_per_second_bound(70e9, h200.bandwidth_bytes_per_s, h200.peak_flops, "bf16")
-check_close("tokens/s bound, 70B in bf16 on one H200", answer_2, expected_2, rel=1e-9,
-            hint="every step reads all the weights: bandwidth / (parameters x 2 bytes)")
+check("1.8.decode-bound", answer_2)
 
 # %% [markdown]
 # The check rejects the answer that forgets bf16 takes 2 bytes per parameter:
 
 # %%
-print(expect_wrong(check_close, "tokens/s bound, 70B in bf16 on one H200", 4.8e12 / 70e9, expected_2, rel=1e-9))
+one_byte_per_weight = 4.8e12 / 70e9  # forgets that a bf16 weight takes 2 bytes
+print(expect_wrong(check, "1.8.decode-bound", one_byte_per_weight))
 
 # %% [markdown]
 # **3.** After how many generated tokens has serving LLaMA-65B (trained on 1.4T tokens) cost as
@@ -495,8 +527,7 @@ print(expect_wrong(check_close, "tokens/s bound, 70B in bf16 on one H200", 4.8e1
 # BEGIN SOLUTION
 answer_3 = 3 * 1.4e12
 # END SOLUTION
-check_close("break-even tokens, LLaMA-65B", answer_3, economics.breakeven_tokens(1.4e12),
-            hint="set 2 N T equal to 6 N D")
+check("1.8.breakeven", answer_3)
 
 # %% [markdown]
 # **4.** In the classifier above, at what sensitivity does the threshold 0.2 operate? Use
@@ -506,9 +537,7 @@ check_close("break-even tokens, LLaMA-65B", answer_3, economics.breakeven_tokens
 # BEGIN SOLUTION
 answer_4 = ((probability >= 0.2) & truth).sum().item() / truth.sum().item()
 # END SOLUTION
-check_close("sensitivity at threshold 0.2", answer_4,
-            recall_score(truth.numpy(), (probability >= 0.2).numpy(), pos_label=True),
-            hint="cancers predicted malignant / all cancers")
+check("1.8.sensitivity", answer_4, probability=probability, truth=truth)
 
 # %% [markdown]
 # ## References

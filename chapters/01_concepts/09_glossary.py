@@ -40,7 +40,8 @@ import unicodedata
 
 from IPython.display import Markdown, display
 
-from lib.course.checks import check_equal, expect_wrong
+from lib.course.checks import expect_wrong
+from lib.course.exercises import check
 from lib.course.glossary import ARTICLE_TERMS, GLOSSARY, lookup, markdown_table, missing_lessons, terms_by_lesson
 from lib.course.lesson import lesson_setup
 from lib.course.syllabus import SYLLABUS, lesson_title
@@ -190,13 +191,13 @@ for lesson, terms in by_lesson.items():
 # BEGIN SOLUTION
 answer_1 = lookup("fine-tuning")[0].chinese
 # END SOLUTION
-check_equal("Chinese for fine-tuning", answer_1, "微调", hint="lookup('fine-tuning')[0].chinese")
+check("1.9.fine-tuning-chinese", answer_1)
 
 # %% [markdown]
 # Fine-tuning and pre-training are easy to mix up; the check rejects the wrong one:
 
 # %%
-print(expect_wrong(check_equal, "Chinese for fine-tuning", lookup("pre-training")[0].chinese, "微调"))
+print(expect_wrong(check, "1.9.fine-tuning-chinese", lookup("pre-training")[0].chinese))
 
 # %% [markdown]
 # **2.** Which lesson teaches 反向传播? Give its number as a string, such as `"1.2"`.
@@ -205,7 +206,7 @@ print(expect_wrong(check_equal, "Chinese for fine-tuning", lookup("pre-training"
 # BEGIN SOLUTION
 answer_2 = lookup("反向传播")[0].lesson_number
 # END SOLUTION
-check_equal("lesson that teaches 反向传播", answer_2, "2.3", hint="look it up, then read .lesson_number")
+check("1.9.backprop-lesson", answer_2)
 
 # %% [markdown]
 # **3.** How many glossary terms are taught in chapter 2 (the lessons under `02_math/`)?
@@ -214,9 +215,7 @@ check_equal("lesson that teaches 反向传播", answer_2, "2.3", hint="look it u
 # BEGIN SOLUTION
 answer_3 = sum(1 for term in GLOSSARY if term.lesson.startswith("02_math/"))
 # END SOLUTION
-check_equal("terms taught in chapter 2", answer_3,
-            sum(len(terms) for lesson, terms in by_lesson.items() if lesson.startswith("02_math/")),
-            hint="each term's .lesson is a path such as '02_math/05_optimizers.ipynb'")
+check("1.9.chapter-2-terms", answer_3)
 
 # %% [markdown]
 # ## References

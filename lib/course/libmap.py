@@ -48,10 +48,17 @@ def libmap(lib: Path = LIB) -> str:
     for package in [p for p in LAYERS if p in packages]:
         folder = lib / package
         lines.append(f"- **`lib.{package}`**: {_summary(ast.parse((folder / '__init__.py').read_text('utf-8')))}")
-        for module in sorted(folder.glob("[!_]*.py")):
+        modules = sorted(folder.glob("[!_]*.py")) + sorted(folder.glob("*/__init__.py"))  # subpackages too
+        for module in sorted(modules, key=lambda m: m.relative_to(folder).as_posix()):
             tree = ast.parse(module.read_text(encoding="utf-8"))
             names = ", ".join(f"`{n}`" for n in public_names(tree))
-            lines.append(f"  - `lib.{package}.{module.stem}`: {_summary(tree)}" + (f" ({names})" if names else ""))
+            name = ".".join(module.relative_to(lib.parent).with_suffix("").parts).removesuffix(".__init__")
+            lines.append(f"  - `{name}`: {_summary(tree)}" + (f" ({names})" if names else ""))
+            if module.name == "__init__.py":
+                for inner in sorted(module.parent.glob("[!_]*.py")):
+                    tree = ast.parse(inner.read_text(encoding="utf-8"))
+                    names = ", ".join(f"`{n}`" for n in public_names(tree))
+                    lines.append(f"    - `{name}.{inner.stem}`: {_summary(tree)}" + (f" ({names})" if names else ""))
     return "\n".join(lines)
 
 

@@ -26,6 +26,8 @@ SYLLABUS: tuple[tuple[str, str], ...] = (
     ("02_math/04_initialization_and_normalization.ipynb", "2.4 Initialization and normalization (初始化与归一化)"),
     ("02_math/05_optimizers.ipynb", "2.5 Optimizers (优化器)"),
     ("02_math/06_worked_example.ipynb", "2.6 A worked example, done right (完整示例)"),
+    ("03_training/01_text_classifier.ipynb", "3.1 A text classifier, done right (文本分类)"),
+    ("03_training/02_tokenization.ipynb", "3.2 Tokenization: characters, bytes and byte-pair encoding (分词)"),
 )
 
 

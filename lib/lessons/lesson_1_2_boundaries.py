@@ -14,6 +14,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from lib.core.device import autocast
+from lib.core.seeding import seeded
 from lib.core.threads import cpu_threads
 from lib.core.validate import positive_int
 from lib.models.mlp import MLP
@@ -58,8 +59,7 @@ def boundary_model(width: int, depth: int, seed: int = 0) -> MLP:
     """
     positive_int("width", width)
     positive_int("depth", depth, minimum=0)
-    with torch.random.fork_rng(devices=[]):  # a fixed initialisation that leaves the global generator alone
-        torch.manual_seed(seed)
+    with seeded(seed):  # a fixed initialisation that leaves the global generator alone
         return MLP((2,) + (width,) * depth + (1,))
 
 

@@ -9,31 +9,35 @@ fully, with the encoder frozen (linear probing), or through LoRA adapters.
 from __future__ import annotations
 
 import copy
+import math
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import torch
 from torch import nn
-from tqdm.auto import tqdm
 
 from lib.core.checkpoint import cache_dir, load_checkpoint, save_checkpoint
 from lib.core.device import autocast
 from lib.core.progress import is_quiet
+from lib.core.progress import progress as progress_bar
+from lib.core.seeding import seeded
 from lib.core.validate import fraction, positive_int
 from lib.data.digits import Digits, load_digits_split
+from lib.models.digit_encoder import (
+    N_CLASSES,
+    N_PIXELS,
+    DigitClassifier,
+    DigitEncoder,
+    MaskedPixelModel,
+    flatten_digits,
+)
 from lib.models.lora import apply_lora
+from lib.train.loop import train
+from lib.train.steps import LossStep
 
-N_PIXELS = 64
-N_CLASSES = 10
 CHECKPOINT_NAME = "digits_masked_encoder.pt"
 MODES = ("scratch", "full", "probe", "lora")
-
-
-def _pixels(images: torch.Tensor, name: str = "images") -> torch.Tensor:
-    if not isinstance(images, torch.Tensor) or images.ndim < 2 or images[0].numel() != N_PIXELS:
-        shape = tuple(images.shape) if isinstance(images, torch.Tensor) else type(images).__name__
-        raise ValueError(f"{name} must be a tensor of 8x8 digits, (n, 64) or (n, 1, 8, 8), got {shape}")
-    return images.reshape(len(images), N_PIXELS)
 
 
 @dataclass(frozen=True)
@@ -58,48 +62,6 @@ class PretrainConfig:
             )
         if not isinstance(self.seed, int) or self.seed < 0:
             raise ValueError(f"seed must be a non-negative int, got {self.seed!r}")
-
-
-class DigitEncoder(nn.Module):
-    """64 pixels -> ``hidden`` features (two ReLU layers, then LayerNorm).
-
-    A hidden pixel is replaced by a learned value per position, ``mask_token``: BERT's [MASK] token
-    for images. Without a mask (fine-tuning, evaluation) the encoder sees the plain pixels.
-    """
-
-    def __init__(self, hidden: int = 256) -> None:
-        super().__init__()
-        positive_int("hidden", hidden)
-        self.hidden = hidden
-        self.mask_token = nn.Parameter(torch.zeros(N_PIXELS))
-        self.layers = nn.Sequential(
-            nn.Linear(N_PIXELS, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU(), nn.LayerNorm(hidden)
-        )
-
-    def forward(self, images: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
-        pixels = _pixels(images)
-        if mask is not None:
-            if mask.shape != pixels.shape or mask.dtype != torch.bool:
-                raise ValueError(
-                    f"mask must be a bool tensor of shape {tuple(pixels.shape)}, got {mask.dtype} {tuple(mask.shape)}"
-                )
-            pixels = torch.where(mask, self.mask_token.to(pixels.dtype), pixels)
-        return self.layers(pixels)
-
-
-class DigitClassifier(nn.Module):
-    """An encoder and a linear head (线性分类头) from its features to 10 digit scores (logits)."""
-
-    def __init__(self, encoder: DigitEncoder, n_classes: int = N_CLASSES) -> None:
-        super().__init__()
-        if not isinstance(encoder, DigitEncoder):
-            raise TypeError(f"encoder must be a DigitEncoder, got {type(encoder).__name__}")
-        positive_int("n_classes", n_classes)
-        self.encoder = encoder
-        self.head = nn.Linear(encoder.hidden, n_classes)
-
-    def forward(self, images: torch.Tensor) -> torch.Tensor:
-        return self.head(self.encoder(images))
 
 
 def random_pixel_mask(n: int, ratio: float, generator: torch.Generator | None = None) -> torch.Tensor:
@@ -131,43 +93,58 @@ class Pretrained:
     config: PretrainConfig
 
 
+class MaskedPixelBatches:
+    """Batches of (pixels, mask): a new shuffle each epoch and new masks each batch, all from ``generator``.
+
+    One generator draws the order and the masks, so a seed fixes both; the engine records its state
+    at the start of each epoch to resume mid-epoch.
+    """
+
+    def __init__(self, pixels: torch.Tensor, batch_size: int, mask_ratio: float, generator: torch.Generator) -> None:
+        self.pixels, self.batch_size = flatten_digits(pixels, "pixels"), positive_int("batch_size", batch_size)
+        self.mask_ratio, self.generator = fraction("mask_ratio", mask_ratio, low_inclusive=False), generator
+
+    def __len__(self) -> int:
+        return math.ceil(len(self.pixels) / self.batch_size)
+
+    def __iter__(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+        device = self.pixels.device
+        order = torch.randperm(len(self.pixels), generator=self.generator)
+        for start in range(0, len(self.pixels), self.batch_size):
+            batch = self.pixels[order[start : start + self.batch_size].to(device)]
+            yield batch, random_pixel_mask(len(batch), self.mask_ratio, self.generator).to(device)
+
+
+def _masked_loss(model: nn.Module, batch: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
+    pixels, mask = batch
+    return masked_pixel_loss(model(pixels, mask).float(), pixels, mask)
+
+
 def pretrain_masked_pixels(
     images: torch.Tensor,
     config: PretrainConfig = PretrainConfig(),
     device: torch.device | str = "cpu",
     progress: bool | None = None,
 ) -> Pretrained:
-    """Pre-train a :class:`DigitEncoder` to predict hidden pixels of unlabelled ``images``.
+    """Pre-train a :class:`DigitEncoder` to predict hidden pixels of unlabelled ``images``, on the engine.
 
-    Deterministic for a given ``config.seed``: the weights come from ``torch.manual_seed(seed)``, the
-    batch order and the masks from one CPU generator seeded the same way.
+    Deterministic for a given ``config.seed``: the weights are built inside ``seeded(seed)``, the
+    batch order and the masks come from one CPU generator seeded the same way; the caller's global
+    generator is left alone.
     """
     if not isinstance(config, PretrainConfig):
         raise TypeError(f"config must be a PretrainConfig, got {type(config).__name__}")
-    pixels = _pixels(images).float().to(device)
-    torch.manual_seed(config.seed)
-    encoder = DigitEncoder(config.hidden).to(device)
-    decoder = nn.Linear(config.hidden, N_PIXELS).to(device)
-    parameters = list(encoder.parameters()) + list(decoder.parameters())
-    optimizer = torch.optim.AdamW(parameters, lr=config.lr, weight_decay=config.weight_decay)
+    pixels = flatten_digits(images).float().to(device)
+    with seeded(config.seed):
+        model = MaskedPixelModel(DigitEncoder(config.hidden), nn.Linear(config.hidden, N_PIXELS)).to(device)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     generator = torch.Generator().manual_seed(config.seed)
-    show = (not is_quiet()) if progress is None else progress
-    losses = []
-    for _ in tqdm(range(config.epochs), desc="pre-training", disable=not show):
-        order = torch.randperm(len(pixels), generator=generator)
-        total, batches = 0.0, 0
-        for start in range(0, len(pixels), config.batch_size):
-            batch = pixels[order[start : start + config.batch_size].to(device)]
-            mask = random_pixel_mask(len(batch), config.mask_ratio, generator).to(device)
-            with autocast(device):
-                predicted = decoder(encoder(batch, mask))
-            loss = masked_pixel_loss(predicted.float(), batch, mask)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            total, batches = total + loss.item(), batches + 1
-        losses.append(total / batches)
-    return Pretrained(encoder.eval(), decoder.eval(), losses, config)
+    batches = MaskedPixelBatches(pixels, config.batch_size, config.mask_ratio, generator)
+    history = train(
+        model, batches, LossStep(_masked_loss), optimizer=optimizer, epochs=config.epochs, device=device,
+        progress=progress, desc="pre-training",
+    )  # fmt: skip
+    return Pretrained(model.encoder.eval(), model.decoder.eval(), history["train_loss"], config)
 
 
 def encoder_checkpoint(pretrained: Pretrained) -> dict:
@@ -248,13 +225,13 @@ def make_classifier(
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
     if mode != "scratch" and not isinstance(encoder, DigitEncoder):
         raise TypeError(f"mode {mode!r} needs a pre-trained DigitEncoder, got {type(encoder).__name__}")
-    torch.manual_seed(seed)
-    base = DigitEncoder(hidden) if mode == "scratch" else copy.deepcopy(encoder).cpu()
-    model = DigitClassifier(base)
-    if mode == "probe":
-        model.encoder.requires_grad_(False)
-    elif mode == "lora":
-        apply_lora(model, rank=rank, alpha=alpha, exclude=("head",))
+    with seeded(seed):  # head, scratch encoder and LoRA's A from ``seed``; the caller's generator is untouched
+        base = DigitEncoder(hidden) if mode == "scratch" else copy.deepcopy(encoder).cpu()
+        model = DigitClassifier(base)
+        if mode == "probe":
+            model.encoder.requires_grad_(False)
+        elif mode == "lora":
+            apply_lora(model, rank=rank, alpha=alpha, exclude=("head",))
     return model.train()
 
 
@@ -267,27 +244,23 @@ def finetune(
     weight_decay: float = 0.01,
     device: torch.device | str = "cpu",
 ) -> list[float]:
-    """Train the trainable parameters of ``model`` on a few labelled images (full batch, AdamW); return the losses."""
+    """Train the trainable parameters of ``model`` on a few labelled images (full batch, AdamW); return the losses.
+
+    The losses of every step stay on the device and are read once, at the end.
+    """
     positive_int("steps", steps)
-    pixels = _pixels(images).float().to(device)
+    pixels = flatten_digits(images).float().to(device)
     if not isinstance(labels, torch.Tensor) or labels.shape != (len(pixels),):
         raise ValueError(f"labels must be a tensor of shape ({len(pixels)},), got {getattr(labels, 'shape', labels)}")
-    labels = labels.to(device)
-    model.to(device).train()
     trainable = [p for p in model.parameters() if p.requires_grad]
     if not trainable:
         raise ValueError("model has no trainable parameter")
     optimizer = torch.optim.AdamW(trainable, lr=lr, weight_decay=weight_decay)
-    losses = []
-    for _ in range(steps):
-        with autocast(device):
-            logits = model(pixels)
-        loss = nn.functional.cross_entropy(logits.float(), labels)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.item())
-    return losses
+    history = train(
+        model, [(pixels, labels.to(device))], optimizer=optimizer, loss_fn=nn.functional.cross_entropy,
+        steps=steps, device=device, log_every=steps, keep_every_step=True, progress=False,
+    )  # fmt: skip
+    return history["train_loss"]
 
 
 @torch.no_grad()
@@ -295,7 +268,7 @@ def accuracy_on(
     model: nn.Module, images: torch.Tensor, labels: torch.Tensor, device: torch.device | str = "cpu"
 ) -> float:
     """Fraction of ``images`` whose highest score is the right digit."""
-    pixels = _pixels(images).float().to(device)
+    pixels = flatten_digits(images).float().to(device)
     model.to(device).eval()
     with autocast(device):
         logits = model(pixels)
@@ -347,7 +320,7 @@ def label_efficiency(
     acc = {m: torch.zeros(len(labels_per_class), len(seeds)) for m in modes}
     runs = [(i, j, m) for i in range(len(labels_per_class)) for j in range(len(seeds)) for m in modes]
     show = (not is_quiet()) if progress is None else progress
-    for i, j, mode in tqdm(runs, desc="fine-tuning", disable=not show):
+    for i, j, mode in progress_bar(runs, desc="fine-tuning") if show else runs:
         idx = sample_per_class(train.labels, labels_per_class[i], seed=seeds[j])
         model = make_classifier(encoder, mode, seed=seeds[j], hidden=encoder.hidden, rank=rank, alpha=alpha)
         finetune(model, train.images[idx], train.labels[idx], steps=steps, lr=lr, device=device)

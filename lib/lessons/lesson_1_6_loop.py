@@ -1,7 +1,8 @@
 """Pieces of lesson 1.6 (the training loop): preprocessing with training statistics, and a tiny loop to play with.
 
 ``standardize`` is the preprocessing step (预处理) of the flow chart; ``loss_curve`` runs mini-batch
-SGD with or without ``optimizer.zero_grad()``, so a learner can see what forgetting it does.
+SGD on the course's engine with or without ``optimizer.zero_grad()``, so a learner can see what
+forgetting it does.
 """
 
 from __future__ import annotations
@@ -11,8 +12,12 @@ import math
 import torch
 from torch import nn
 
+from lib.core.seeding import seeded
+from lib.core.validate import positive_int, positive_number
 from lib.models.mlp import MLP
-from lib.train.engine import make_batches
+from lib.train.batches import make_batches
+from lib.train.loop import train
+from lib.train.steps import SupervisedStep
 
 
 def standardize(train: torch.Tensor, *others: torch.Tensor) -> tuple[torch.Tensor, ...]:
@@ -53,30 +58,23 @@ def loss_curve(
         raise ValueError("inputs must be a 2-D tensor (samples x features)")
     if not isinstance(targets, torch.Tensor) or targets.shape != (len(inputs),) or targets.dtype != torch.long:
         raise ValueError(f"targets must be a long tensor of shape ({len(inputs)},) holding class indices")
-    if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float)) or not learning_rate > 0:
-        raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}")
+    positive_number("learning_rate", learning_rate)
     for name, value in (("epochs", epochs), ("batch_size", batch_size), ("hidden", hidden)):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
-    torch.manual_seed(seed)
-    model = MLP((inputs.shape[1], hidden, max(int(targets.max()) + 1, 2)))
+        positive_int(name, value)
+    with seeded(seed):
+        model = MLP((inputs.shape[1], hidden, max(int(targets.max()) + 1, 2)))
     optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate)
-    loss_fn = nn.CrossEntropyLoss()
-    batches = make_batches(inputs, targets, batch_size, seed=seed)
-    losses: list[float] = []
-    for _ in range(epochs):
-        epoch_losses = []
-        for x, y in batches:
-            loss = loss_fn(model(x), y)
-            if not math.isfinite(loss.item()):
-                return losses
-            if zero_grad:
-                optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            epoch_losses.append(loss.item())
-        losses.append(sum(epoch_losses) / len(epoch_losses))
-    return losses
+    history = train(
+        model,
+        make_batches(inputs, targets, batch_size, seed=seed),
+        SupervisedStep(nn.CrossEntropyLoss(), zero_grad=zero_grad),
+        optimizer=optimizer,
+        epochs=epochs,
+        device="cpu",
+        on_nonfinite="stop",
+        progress=False,
+    )
+    return list(history.metrics.get("train_loss", []))
 
 
 def describe_curve(losses: list[float], every: int = 5, low: float = 1e-4, high: float = 1e4, width: int = 48) -> str:

@@ -1,1 +1,1 @@
-"""Models the course builds and trains: each module holds one architecture."""
+"""Models the course builds and trains, one architecture per module, and what reads them (attention maps, sampling)."""

@@ -1,1 +1,1 @@
-"""The course's one training engine and the optimizers and metrics it uses."""
+"""The course's one training engine (``loop.train``, ``engine.fit``) and the pieces it is built from."""
