@@ -7,8 +7,11 @@ from pathlib import Path
 import jupytext
 import pytest
 
+import lib
+from lib.course.authoring import set_setup_cell
 from lib.course.catalogue import (
     BRANCH,
+    CHAPTERS,
     REPOSITORY,
     ROOT,
     binder_url,
@@ -18,7 +21,9 @@ from lib.course.catalogue import (
     lessons,
     read_lesson,
     readme_table,
+    release_tag,
 )
+from lib.course.syllabus import SYLLABUS, lesson_title
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -61,7 +66,7 @@ def test_links_come_from_the_one_repository_url():
     owner_repo = REPOSITORY.removeprefix("https://github.com/")
     assert colab_url(path) == f"https://colab.research.google.com/github/{owner_repo}/blob/{BRANCH}/{path}"
     assert binder_url(path) == f"https://mybinder.org/v2/gh/{owner_repo}/{BRANCH}?urlpath=lab/tree/{path}"
-    assert f"git+{REPOSITORY}@{BRANCH}" in colab_setup_cell()
+    assert f'"git+{REPOSITORY}@v{lib.__version__}"' in colab_setup_cell()
     with pytest.raises(ValueError, match="chapters/"):
         colab_url("README.md")
 
@@ -70,6 +75,53 @@ def test_colab_cell_does_not_touch_colab_packages():
     cell = colab_setup_cell()
     assert "--no-deps" in cell and "google.colab" in cell
     assert "torch" not in cell.split("url =")[1].replace("torch or ipywidgets", "")
+
+
+def test_setup_cell_pins_the_lib_version_and_checks_it():
+    cell = colab_setup_cell("1.2.3")
+    assert '@v1.2.3"' in cell and "@main" not in cell
+    exec(compile(colab_setup_cell(), "setup", "exec"), {})  # the installed lib is the version it names: silent
+    with pytest.raises(RuntimeError, match=rf"executed with lib 1\.2\.3, but lib {re.escape(lib.__version__)}"):
+        exec(compile(cell, "setup", "exec"), {})
+
+
+def test_release_tag_is_the_version_and_rejects_others():
+    assert release_tag("0.2.0") == "v0.2.0"
+    assert release_tag(lib.__version__) == f"v{lib.__version__}"
+    for bad in ("main", "v0.2.0", "0.2", 2):
+        with pytest.raises(ValueError, match="version must look like"):
+            release_tag(bad)
+
+
+def test_set_setup_cell_rewrites_only_the_first_code_cell(tmp_path):
+    lesson = tmp_path / "01_x.py"
+    body = "# %%\nprint('body')\n"
+    lesson.write_text(f"# %% [markdown]\n# # 9.1 X\n\n# %%\nold_setup = 1\n\n{body}", encoding="utf-8")
+    assert set_setup_cell(lesson) is True
+    cells = jupytext.read(lesson).cells
+    assert [c.cell_type for c in cells] == ["markdown", "code", "code"]
+    assert cells[1].source == colab_setup_cell() and cells[2].source == "print('body')"
+    assert set_setup_cell(lesson) is False, "a current setup cell is left alone"
+    (tmp_path / "02_y.py").write_text("# %% [markdown]\n# # only prose\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="source must hold a code cell"):
+        set_setup_cell(tmp_path / "02_y.py")
+
+
+def test_syllabus_is_the_lessons_under_chapters():
+    found = tuple((lesson.notebook.relative_to(CHAPTERS).as_posix(), lesson.title) for lesson in lessons())
+    rows = "\n".join(f"    ({n!r}, {t!r})," for n, t in found)
+    assert SYLLABUS == found, f"lib/course/syllabus.py is stale; SYLLABUS should hold:\n{rows}"
+    assert lesson_title("02_math/05_optimizers.ipynb").startswith("2.5 ")
+    with pytest.raises(ValueError, match="notebook must be a lesson"):
+        lesson_title("02_math/99_nothing.ipynb")
+
+
+@pytest.mark.parametrize("source", lesson_sources(), ids=lambda p: p.stem)
+def test_lessons_read_no_repository_files(source):
+    """On Colab only lib is installed: a lesson that reads chapters/ or the repository breaks there."""
+    code = "\n".join(c.source for c in jupytext.read(source).cells if c.cell_type == "code")
+    for forbidden in ("CHAPTERS", "ROOT", "__file__", "read_text(", "open(", ".glob("):
+        assert forbidden not in code, f"{source.name} uses {forbidden}: ship what it needs in lib instead"
 
 
 def _readme_command(marker: str) -> str:

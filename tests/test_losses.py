@@ -88,22 +88,42 @@ def test_cross_entropy_survives_huge_logits():
 
 @pytest.mark.parametrize("reduction", ["mean", "sum"])
 def test_hinge_equals_torch_formula_and_multi_margin(reduction):
-    scores = LOGIT.clone()
-    scores[0] = 1.0 / SIGNS[0]  # a point exactly on the kink
-    expected = torch.clamp(1 - SIGNS * scores, min=0)
+    scores, signs, labels = torch.cat([LOGIT, -LOGIT]), torch.cat([SIGNS, SIGNS]), torch.cat([BIN, BIN]).long()
+    # Away from the kink y s = 1 the gradient is unique; there autograd's choice is a convention that torch changed.
+    assert (signs * scores - 1).abs().min() > 1e-3
+    assert ((signs * scores) < 1).any() and ((signs * scores) > 1).any(), "test both sides of the kink"
+    expected = torch.clamp(1 - signs * scores, min=0)
     expected = expected.mean() if reduction == "mean" else expected.sum()
-    torch.testing.assert_close(L.hinge(scores, SIGNS, reduction), expected)
+    torch.testing.assert_close(L.hinge(scores, signs, reduction), expected)
     # binary hinge = 2 x multi_margin_loss on the two scores (0, s) with labels in {0, 1}
     two = torch.stack([torch.zeros_like(scores), scores], dim=1)
     torch.testing.assert_close(
-        L.hinge(scores, SIGNS, reduction), 2 * F.multi_margin_loss(two, BIN.long(), reduction=reduction)
+        L.hinge(scores, signs, reduction), 2 * F.multi_margin_loss(two, labels, reduction=reduction)
     )
     torch.testing.assert_close(
-        L.hinge_grad(scores, SIGNS, reduction),
+        L.hinge_grad(scores, signs, reduction),
         autograd(
-            lambda s, y: torch.clamp(1 - y * s, min=0).sum() / (len(s) if reduction == "mean" else 1), scores, SIGNS
+            lambda s, y: torch.clamp(1 - y * s, min=0).sum() / (len(s) if reduction == "mean" else 1), scores, signs
         ),
     )
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_hinge_subgradient_at_the_kink_is_minus_y(reduction):
+    """lib's stated convention: at y s = 1 the subgradient is -y (the slope from the side where the loss is active).
+
+    Any value between -y and 0 is a valid subgradient there; this pins lib's own choice and checks it is the
+    one-sided slope, without asking torch (whose choice at the kink changed between versions).
+    """
+    signs = torch.tensor([1.0, -1.0, 1.0, -1.0], dtype=torch.float64)
+    kink = 1.0 / signs  # y s = 1 exactly
+    scale = 1 / len(signs) if reduction == "mean" else 1.0
+    torch.testing.assert_close(L.hinge_grad(kink, signs, reduction), -signs * scale)
+    h = 1e-6  # the slope from the active side, s moved towards y s < 1
+    active_side = (L.hinge(kink, signs, "none") - L.hinge(kink - h * signs, signs, "none")) / h * signs
+    torch.testing.assert_close(active_side * scale, -signs * scale)
+    inactive_side = (L.hinge(kink + h * signs, signs, "none") - L.hinge(kink, signs, "none")) / h * signs
+    torch.testing.assert_close(inactive_side, torch.zeros_like(signs))  # the other end of the subdifferential
 
 
 @pytest.mark.parametrize("margin", [1.0, 0.5])

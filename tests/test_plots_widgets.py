@@ -11,10 +11,18 @@ def teardown_function():
 
 
 def test_figure_shapes():
+    from matplotlib.axes import Axes
+
     fig, ax = figure()
-    assert hasattr(ax, "plot")
+    assert isinstance(ax, Axes) and fig.axes == [ax]
+    assert tuple(fig.get_size_inches()) == pytest.approx(STYLE["figure.figsize"])
+    assert fig.get_layout_engine().__class__.__name__ == "ConstrainedLayoutEngine"
     fig, axes = figure(ncols=2, nrows=2)
-    assert axes.shape == (2, 2)
+    assert axes.shape == (2, 2) and all(isinstance(a, Axes) for a in axes.flat) and len(fig.axes) == 4
+    width, height = fig.get_size_inches()
+    assert width > STYLE["figure.figsize"][0] and height > STYLE["figure.figsize"][1], "a grid gets a larger figure"
+    fig, _ = figure(width=3.0, height=2.0)
+    assert tuple(fig.get_size_inches()) == pytest.approx((3.0, 2.0))
 
 
 def test_figure_rejects_bad_grid():
@@ -35,7 +43,11 @@ def test_plot_history_draws_one_line_per_metric():
         history.log(train_loss=value, val_loss=value + 1)
     ax = plot_history(history)
     assert len(ax.lines) == 2
-    assert list(ax.lines[0].get_ydata()) in ([3.0, 2.0, 1.0], [4.0, 3.0, 2.0])
+    lines = {line.get_label(): line for line in ax.lines}
+    assert list(lines["train_loss"].get_ydata()) == [3.0, 2.0, 1.0]
+    assert list(lines["val_loss"].get_ydata()) == [4.0, 3.0, 2.0]
+    assert list(lines["train_loss"].get_xdata()) == [1, 2, 3], "epochs count from 1"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["train_loss", "val_loss"]
 
 
 def test_plot_history_names_missing_metrics():
@@ -61,8 +73,11 @@ def test_log_scatter_rejects_bad_data():
 def test_interactive_view_wraps_a_plain_function():
     calls = []
     widget = interactive_view(lambda n=3: calls.append(n), n=(1, 10, 1))
-    assert calls and calls[-1] == 3
+    widget.update()  # what displaying it does: ipywidgets 7 (Colab) first calls on display, 8 also at construction
+    assert calls and set(calls) == {3}, "drawn with the default"
     assert widget.children[0].value == 3
+    widget.children[0].value = 7
+    assert calls[-1] == 7, "moving the control calls the function with the new value"
 
 
 def test_interactive_view_rejects_bad_arguments():

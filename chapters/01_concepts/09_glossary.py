@@ -11,19 +11,28 @@
 # - look a term up in English or in Chinese, with a function and with a search box;
 # - see which lesson introduces which terms.
 #
-# The glossary is data, kept in `lib/glossary.py`: the table below is generated from it, a test checks
-# that every lesson it links to exists, and this notebook checks it again when it runs.
+# The glossary is data, kept in `lib/course/glossary.py`: the table below is generated from it, a test
+# checks that every lesson it links to exists, and this notebook checks it again when it runs.
 
 # %%
-# Setup: on Colab, install the course's `lib` without touching Colab's own torch or ipywidgets.
-# Anywhere else this does nothing: `pip install -r requirements.txt` has installed it already.
+# Setup: on Colab, install the course's `lib` at the version this notebook was executed with, without
+# touching Colab's own torch or ipywidgets. Elsewhere `pip install -r requirements.txt` has installed it.
 import sys
 
 if "google.colab" in sys.modules:
     import subprocess
 
-    url = "git+https://github.com/large-models-course/large-models-course@main"
+    url = "git+https://github.com/large-models-course/large-models-course@v0.2.0"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", url], check=True)
+
+import lib
+
+if lib.__version__ != "0.2.0":
+    raise RuntimeError(
+        f"this notebook was executed with lib 0.2.0, but lib {lib.__version__} is installed: "
+        "open the notebook of the same release, or install v0.2.0 "
+        "(on Colab: restart the session, then run this cell again)"
+    )
 
 # %%
 import re
@@ -31,11 +40,11 @@ import unicodedata
 
 from IPython.display import Markdown, display
 
-from lib.course.catalogue import CHAPTERS, read_lesson
 from lib.course.checks import expect_wrong
 from lib.course.exercises import check
 from lib.course.glossary import ARTICLE_TERMS, GLOSSARY, lookup, markdown_table, missing_lessons, terms_by_lesson
 from lib.course.lesson import lesson_setup
+from lib.course.syllabus import SYLLABUS, lesson_title
 from lib.viz.plots import PALETTE, figure
 from lib.viz.widgets import interactive_view
 
@@ -82,14 +91,15 @@ for name in ARTICLE_TERMS:
 display(Markdown(markdown_table()))
 
 # %% [markdown]
-# Every link must lead somewhere. We check that each lesson the glossary links to exists, as a
-# notebook and as its `.py` source, and count the terms.
+# Every link must lead somewhere. We check that each lesson the glossary links to is in the course's
+# lesson list, and count the terms. The list ships inside `lib` (`lib.course.syllabus`, checked against
+# the repository's `chapters/` folder by a test), so this works on Colab too, where only `lib` is installed.
 
 # %%
 # NBVAL_CHECK_OUTPUT
 missing = missing_lessons()
 assert not missing, f"the glossary links to lessons that do not exist: {missing}"
-assert all((CHAPTERS / t.lesson).with_suffix(".py").is_file() for t in GLOSSARY)
+assert {t.lesson for t in GLOSSARY} <= {notebook for notebook, _ in SYLLABUS}
 
 by_lesson = terms_by_lesson()
 from_article = {lookup(name)[0].english for name in ARTICLE_TERMS}
@@ -137,8 +147,7 @@ interactive_view(show_terms, query="梯度", in_definitions=False)
 # %%
 def short_title(lesson: str) -> str:
     """'1.2 Neural network basics (神经网络基础)' -> '1.2 Neural network basics', for the plot's labels."""
-    title = read_lesson((CHAPTERS / lesson).with_suffix(".py")).title
-    return re.sub(r"\s*[(（].*$", "", title)
+    return re.sub(r"\s*[(（].*$", "", lesson_title(lesson))
 
 
 titles = [short_title(lesson) for lesson in by_lesson]
@@ -168,7 +177,7 @@ for lesson, terms in by_lesson.items():
 # ## Summary
 #
 # - The course's glossary lists each key term in English and Chinese with a one-line definition and a
-#   link to the lesson that teaches it; it lives in `lib/glossary.py` as data.
+#   link to the lesson that teaches it; it lives in `lib/course/glossary.py` as data.
 # - It holds every term of the source article's section 1.4, corrected where the article was wrong:
 #   pre-training is mostly self-supervised; backpropagation computes gradients and the optimizer
 #   updates the parameters; 迁移学习 is the usual name for transfer learning.

@@ -15,15 +15,24 @@
 # - show what goes wrong with the ReLU output layer of the article's example (section 4.2.2).
 
 # %%
-# Setup: on Colab, install the course's `lib` without touching Colab's own torch or ipywidgets.
-# Anywhere else this does nothing: `pip install -r requirements.txt` has installed it already.
+# Setup: on Colab, install the course's `lib` at the version this notebook was executed with, without
+# touching Colab's own torch or ipywidgets. Elsewhere `pip install -r requirements.txt` has installed it.
 import sys
 
 if "google.colab" in sys.modules:
     import subprocess
 
-    url = "git+https://github.com/large-models-course/large-models-course@main"
+    url = "git+https://github.com/large-models-course/large-models-course@v0.2.0"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", url], check=True)
+
+import lib
+
+if lib.__version__ != "0.2.0":
+    raise RuntimeError(
+        f"this notebook was executed with lib 0.2.0, but lib {lib.__version__} is installed: "
+        "open the notebook of the same release, or install v0.2.0 "
+        "(on Colab: restart the session, then run this cell again)"
+    )
 
 # %%
 import math

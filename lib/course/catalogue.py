@@ -44,21 +44,43 @@ def binder_url(notebook: str | Path) -> str:
     return f"https://mybinder.org/v2/gh/{_owner_repo()}/{BRANCH}?urlpath=lab/tree/{_relative_notebook(notebook)}"
 
 
-def colab_setup_cell() -> str:
-    """The first code cell of every notebook: installs ``lib`` on Colab, does nothing elsewhere.
+def release_tag(version: str) -> str:
+    """The git tag of a lib release, e.g. 'v0.2.0': the commit whose notebooks were executed with that version."""
+    if not isinstance(version, str) or re.fullmatch(r"\d+\.\d+\.\d+", version) is None:
+        raise ValueError(f"version must look like '0.2.0', got {version!r}")
+    return f"v{version}"
 
-    ``--no-deps`` keeps Colab's own torch, ipywidgets and matplotlib exactly as they are.
+
+def colab_setup_cell(version: str | None = None) -> str:
+    """The first code cell of every notebook: pins ``lib`` to the version the notebook was executed with.
+
+    On Colab it installs that release (the tag ``v<version>``) with ``--no-deps``, which keeps Colab's own
+    torch, ipywidgets and matplotlib exactly as they are; everywhere it stops with a clear message when the
+    installed ``lib`` is another version. ``version`` defaults to ``lib.__version__``.
     """
+    import lib
+
+    version = lib.__version__ if version is None else version
+    tag = release_tag(version)
     return (
-        "# Setup: on Colab, install the course's `lib` without touching Colab's own torch or ipywidgets.\n"
-        "# Anywhere else this does nothing: `pip install -r requirements.txt` has installed it already.\n"
+        "# Setup: on Colab, install the course's `lib` at the version this notebook was executed with, without\n"
+        "# touching Colab's own torch or ipywidgets. Elsewhere `pip install -r requirements.txt` has installed it.\n"
         "import sys\n"
         "\n"
         'if "google.colab" in sys.modules:\n'
         "    import subprocess\n"
         "\n"
-        f'    url = "git+{REPOSITORY}@{BRANCH}"\n'
-        '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", url], check=True)'
+        f'    url = "git+{REPOSITORY}@{tag}"\n'
+        '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", url], check=True)\n'
+        "\n"
+        "import lib\n"
+        "\n"
+        f'if lib.__version__ != "{version}":\n'
+        "    raise RuntimeError(\n"
+        f'        f"this notebook was executed with lib {version}, but lib {{lib.__version__}} is installed: "\n'
+        f'        "open the notebook of the same release, or install {tag} "\n'
+        '        "(on Colab: restart the session, then run this cell again)"\n'
+        "    )"
     )
 
 

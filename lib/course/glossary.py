@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
-from lib.course.catalogue import CHAPTERS
+from lib.course.syllabus import SYLLABUS
 
 _LESSON = re.compile(r"(\d\d)_[a-z0-9_]+/(\d\d)_[a-z0-9_]+\.ipynb")
 _NAME_SEPARATORS = re.compile(r"\s*[()（），,、]\s*")
@@ -390,9 +390,10 @@ def terms_by_lesson(terms: tuple[Term, ...] = GLOSSARY) -> dict[str, tuple[Term,
     return {lesson: tuple(grouped[lesson]) for lesson in sorted(grouped)}
 
 
-def missing_lessons(terms: tuple[Term, ...] = GLOSSARY, chapters: Path = CHAPTERS) -> tuple[str, ...]:
-    """Lessons that terms link to but that do not exist (yet) under ``chapters``; empty when all links resolve."""
-    chapters = Path(chapters)
-    if not chapters.is_dir():
-        raise ValueError(f"chapters must be an existing folder, got {str(chapters)!r}")
-    return tuple(sorted({t.lesson for t in terms if not (chapters / t.lesson).is_file()}))
+def missing_lessons(terms: tuple[Term, ...] = GLOSSARY, lessons: Iterable[str] | None = None) -> tuple[str, ...]:
+    """Lessons that terms link to but ``lessons`` (default: lib's syllabus) lacks; reads no files, so works on Colab."""
+    known = {notebook for notebook, _ in SYLLABUS} if lessons is None else lessons
+    if isinstance(known, str) or not all(isinstance(n, str) for n in known):
+        raise ValueError(f"lessons must be notebook paths such as '02_math/05_optimizers.ipynb', got {lessons!r}")
+    known = set(known)
+    return tuple(sorted({t.lesson for t in terms if t.lesson not in known}))
