@@ -122,7 +122,7 @@ def _check(
     positive_int("steps" if steps is not None else "epochs", steps if steps is not None else epochs)
     for name, value in numbers.items():
         if value is not None:
-            (positive_number if name in ("grad_clip", "flops_per_token") else positive_int)(name, value)
+            (positive_number if name in ("grad_clip", "flops_per_token", "time_limit") else positive_int)(name, value)
     one_of("on_nonfinite", on_nonfinite, ("raise", "stop"))
 
 
@@ -154,6 +154,7 @@ def train(
     progress: bool | None = None,
     desc: str = "training",
     source_name: str = "batches",
+    time_limit: float | None = None,
 ) -> History:
     """Train ``model`` for ``steps`` optimizer steps or ``epochs`` passes over ``batches``; return the History.
 
@@ -165,6 +166,8 @@ def train(
     ``checkpoint_every`` the run is saved every N steps (rank 0 writes); ``resume=True`` continues from
     that file if it exists, restoring also torch's global generator (dropout's) as it was at the save.
     A non-finite value raises FloatingPointError, or with ``on_nonfinite="stop"`` ends the run.
+    ``time_limit`` ends the run once that many seconds went to training steps in this call
+    (evaluation, checkpoints and ``on_step`` not counted): for benchmarks at a fixed time budget.
     Under ``torchrun`` give each process its own shard of the batches; gradients are averaged.
     """
     numbers = {
@@ -175,6 +178,7 @@ def train(
         "tokens_per_batch": tokens_per_batch,
         "grad_clip": grad_clip,
         "flops_per_token": flops_per_token,
+        "time_limit": time_limit,
     }
     _check(model, optimizer, steps, epochs, numbers, on_nonfinite)
     if step is None:
@@ -203,6 +207,7 @@ def train(
     bar = progress_bar(total=total, desc=desc, initial=run.step) if show else None
     peak = peak_flops(device) if flops_per_token is not None else None
     last_eval, started = -1, time.perf_counter()
+    begun, excluded = time.perf_counter(), 0.0  # time_limit counts time since begun, less evaluations etc.
 
     def flush() -> bool:
         nonlocal started
@@ -243,6 +248,7 @@ def train(
             if log_every is not None and run.step % log_every == 0 and not flush():
                 stopped = True
                 break
+            aside = time.perf_counter()
             if evaluate is not None and eval_every is not None and run.step % eval_every == 0:
                 run_evaluation()
             if on_step is not None:
@@ -250,7 +256,9 @@ def train(
             if checkpoint_every is not None and run.step % checkpoint_every == 0:
                 run.save(checkpoint_path)
                 started = time.perf_counter()
-            if steps is not None and run.step >= steps:
+            excluded += time.perf_counter() - aside
+            out_of_time = time_limit is not None and time.perf_counter() - begun - excluded >= time_limit
+            if (steps is not None and run.step >= steps) or out_of_time:
                 stopped = True
                 break
         if stopped:
