@@ -200,3 +200,27 @@ def test_benchmark_code_path_scores_each_mark(cache, capsys):
     assert "bits/char" in capsys.readouterr().out
     with pytest.raises(ValueError, match="marks"):
         bench_pretrain.benchmark("test-tiny", marks=(-1.0,))
+
+
+def test_command_runs_under_torchrun_on_two_cpu_processes(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root), CACHE_ENV: str(tmp_path / "cache"), "COURSE_QUIET": "1"}
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2"]
+    command += ["-m", "lib.train.pretrain", "--preset", "test-tiny", "--out", str(tmp_path / "ddp"), "--device", "cpu"]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=240)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.count("saved ") == 1  # rank 0 alone saves
+    assert "x2" in result.stdout
+    run = pretrain.load_pretrained(tmp_path / "ddp" / "model.pt")
+    assert run.history.steps_of("val_bpc")[-1] == TINY.steps
+    alone = pretrain.run_pretraining(TINY, "cpu", progress=False)
+    differs = any(
+        not torch.equal(a, b)
+        for a, b in zip(alone.model.state_dict().values(), run.model.state_dict().values(), strict=True)
+    )
+    assert differs  # two processes saw twice the batches (rank 1 draws its own), so the weights moved differently

@@ -123,3 +123,23 @@ def test_generate_rejects_bad_ids():
         generate(_model(), torch.zeros(2, dtype=torch.long), 2)
     with pytest.raises(ValueError, match="at least one token"):
         generate(_model(), torch.zeros(1, 0, dtype=torch.long), 2)
+
+
+def test_complete_decodes_only_the_new_tokens_and_matches_generate():
+    from lib.data.char_tokenizer import CharTokenizer
+    from lib.models.sampling import complete
+
+    tokenizer = CharTokenizer.from_text("abcdefgh ")
+    torch.manual_seed(0)
+    model = GPT(GPTConfig(vocab_size=tokenizer.vocab_size, context_length=16, n_layer=1, n_head=2, d_model=8))
+    text = complete(model, tokenizer, "abc", max_new_tokens=20, temperature=0.8, top_k=4, top_p=0.9, seed=3)
+    ids = generate(model, torch.tensor([tokenizer.encode("abc")]), 20, 0.8, 4, 0.9, seed=3)
+    assert len(text) == 20 and text == tokenizer.decode(ids[0, 3:])
+    assert text == complete(model, tokenizer, "abc", max_new_tokens=20, temperature=0.8, top_k=4, top_p=0.9, seed=3)
+    greedy = complete(model, tokenizer, "abc", max_new_tokens=5, top_k=1)
+    logits, _ = model(torch.tensor([tokenizer.encode("abc")]))
+    assert greedy[0] == tokenizer.chars[int(logits[0, -1].argmax())]
+    with pytest.raises(ValueError, match="prompt"):
+        complete(model, tokenizer, "")
+    with pytest.raises(TypeError, match="tokenizer"):
+        complete(model, "abc", "abc")

@@ -13,6 +13,7 @@ from torch import nn
 
 from lib.core.seeding import local_generator
 from lib.core.validate import fraction, positive_int, positive_number, seed_value
+from lib.data.tokenizer import Tokenizer
 from lib.models.gpt import GPT, KVCache
 
 
@@ -124,3 +125,27 @@ def generate(
     finally:
         model.train(was_training)
     return idx
+
+
+def complete(
+    model: nn.Module,
+    tokenizer: Tokenizer,
+    prompt: str,
+    max_new_tokens: int = 200,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    top_p: float | None = None,
+    seed: int | None = 0,
+    context_length: int | None = None,
+) -> str:
+    """The prompt's continuation as text: encode, :func:`generate` (KV cache on), decode the new tokens only.
+
+    The logic behind the sampling widget of lesson 3.4: same seed, same text; ``top_k=1`` is greedy.
+    """
+    if not isinstance(tokenizer, Tokenizer):
+        raise TypeError(f"tokenizer must be a lib.data.tokenizer.Tokenizer, got {type(tokenizer).__name__}")
+    if not isinstance(prompt, str) or not prompt:
+        raise ValueError("prompt must be a non-empty str (the model continues it)")
+    ids = torch.tensor([tokenizer.encode(prompt)], dtype=torch.long)
+    out = generate(model, ids, max_new_tokens, temperature, top_k, top_p, seed, True, context_length)
+    return tokenizer.decode(out[0, ids.shape[1] :].cpu())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import torch
@@ -9,8 +10,10 @@ import torch
 from lib.core.seeding import seeded
 from lib.course.exercises.base import Exercise
 from lib.data.bpe import BPETokenizer, merge_pair, to_bytes
+from lib.data.pydoc_corpus import load_python_docs
 from lib.models.text_classifier import EmbeddingPoolClassifier
 from lib.scratch.metrics import confusion_matrix
+from lib.train.schedules import WarmupCosine
 
 _TRUTH = torch.tensor([0, 0, 1, 1, 1, 2, 2, 2, 2])
 _GUESS = torch.tensor([0, 1, 1, 1, 0, 2, 2, 1, 2])
@@ -66,6 +69,34 @@ def _merge_by_hand(ids: list[int], pair: tuple[int, int], new_id: int, skip: boo
             out.append(ids[i])
             i += 1
     return out
+
+
+def _pretrain_tokenizer_inputs() -> dict[str, Any]:
+    return {"tokenizer": BPETokenizer.train(load_python_docs("train")[:20000], 300)}
+
+
+def _uniform_bpc(tokenizer: Any) -> float:
+    text = load_python_docs("validation")
+    ids = tokenizer.encode(text)
+    characters = len(text) - len(tokenizer.decode(ids[:1]))
+    return math.log2(tokenizer.vocab_size) * (len(ids) - 1) / characters
+
+
+def _multiplier(s: int, shift: int = 1) -> float:
+    if s < 100:
+        return (s + shift) / 100
+    return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * (s - 100) / 900))
+
+
+def _clip_factors() -> torch.Tensor:
+    grads = [torch.full((4,), 4.0), torch.full((4,), 0.75)]  # norms 8 and 1.5
+    factors = []
+    for g in grads:
+        p = torch.nn.Parameter(torch.zeros(4))
+        p.grad = g.clone()
+        torch.nn.utils.clip_grad_norm_([p], 2.0)
+        factors.append((p.grad[0] / g[0]).item())
+    return torch.tensor(factors)
 
 
 EXERCISES: tuple[Exercise, ...] = (
@@ -133,5 +164,36 @@ EXERCISES: tuple[Exercise, ...] = (
         reference=lambda merges, text: _bytes_per_token(merges, text, 256),
         wrong=lambda merges, text: len(text) / len(BPETokenizer(merges[:256]).encode(text)) + 0.5,
         hint="a 512-token vocabulary is the 256 bytes plus the first 256 merges; divide bytes by tokens",
+    ),
+    # 3.4 Pre-training a GPT
+    Exercise(
+        "3.4.uniform-bpc",
+        "bits per character of a uniform guesser",
+        "close",
+        rel=1e-6,
+        inputs=("tokenizer",),
+        example_inputs=_pretrain_tokenizer_inputs,
+        expected=_uniform_bpc,
+        reference=lambda tokenizer: _uniform_bpc(tokenizer),
+        wrong=lambda tokenizer: math.log2(tokenizer.vocab_size),
+        hint="log2 of the vocabulary size is per token; how many characters does one token spell on average?",
+    ),
+    Exercise(
+        "3.4.warmup-cosine",
+        "warm-up + cosine multipliers at steps 0, 99, 100, 550, 999",
+        "tensor",
+        expected=lambda: torch.tensor([WarmupCosine(100, 1000, 0.1)(s) for s in (0, 99, 100, 550, 999)]),
+        reference=lambda: torch.tensor([_multiplier(s) for s in (0, 99, 100, 550, 999)]),
+        wrong=lambda: torch.tensor([_multiplier(s, shift=0) for s in (0, 99, 100, 550, 999)]),
+        hint="warm-up reaches exactly 1 at its last step; the cosine starts at 1 just after it, ends near the ratio",
+    ),
+    Exercise(
+        "3.4.clip-factor",
+        "clipping factors for norms 8 and 1.5 at threshold 2",
+        "tensor",
+        expected=_clip_factors,
+        reference=lambda: torch.tensor([0.25, 1.0]),
+        wrong=lambda: torch.tensor([0.25, 2 / 1.5]),
+        hint="clipping only ever shrinks a gradient; a norm under the threshold is left alone",
     ),
 )
