@@ -117,6 +117,12 @@ PRESETS: dict[str, PretrainPreset] = {
             "cpu-tiny", tokenizer="bpe", vocab_size=1024, context_length=96, batch_size=16, steps=300, lr=3e-3,
             warmup_steps=30, eval_every=60, threads=1,
         ),
+        # nanoGPT's published CPU recipe (README, "I only have a macbook"), for the benchmark to compare with:
+        # characters, learned positions, 4 layers of width 128, context 64, batch 12, lr 1e-3, 2,000 iterations
+        PretrainPreset(
+            "nanogpt-cpu", n_layer=4, n_head=4, d_model=128, context_length=64, batch_size=12, steps=2000, lr=1e-3,
+            warmup_steps=100, position="learned", eval_every=250, threads=1,
+        ),
         # a GPU in minutes: BPE, a deeper and wider model, longer context
         PretrainPreset(
             "gpu-medium", tokenizer="bpe", vocab_size=2048, n_layer=6, n_head=6, d_model=384, context_length=256,
