@@ -253,8 +253,18 @@ ax.set_ylim(top=min(5, max(train_bpc)))
 ax.legend()
 final_bpc = history["val_bpc"][-1]
 print(f"validation: {final_bpc:.3f} bits per character after {history.steps_of('val_bpc')[-1]} steps")
-assert final_bpc < 2.15  # from about 9 bits at the start
+assert final_bpc < 1.90  # the course's bar; nanoGPT's CPU recipe reaches about 2.0 in the same time
 assert final_bpc == min(history["val_bpc"])  # still improving at the end: no over-fitting yet
+
+# %% [markdown]
+# How good is that? The benchmark `python -m lib.train.bench_pretrain` trains this preset against the
+# clock. On a shared 2-core machine `cpu-tiny` reached 1.79 bits per character after about 60 s of
+# training, while nanoGPT's published CPU recipe (characters, learned positions, context 64, batch 12,
+# learning rate 1e-3; preset `nanogpt-cpu`) was at 2.05 after 120 s. The biggest difference: a BPE
+# token spells about three characters, so every step sees about three times the text for about the
+# same compute (a character-level run of this preset was near 2.2 after 120 s in our trials). Rotary
+# positions and a higher peak learning rate with a short warm-up, which a model this small tolerates,
+# helped too; exercise 4 asks you to separate the effects.
 
 # %% [markdown]
 # The cached model scores what its history says: the checkpoint holds the trained weights.
