@@ -83,8 +83,9 @@ def test_param_groups_and_closure_like_torch():
                 loss.backward()
                 return loss
 
+            expected = model(x).pow(2).mean().detach()  # the loss before this step
             returned = opt.step(closure)
-            assert isinstance(returned, torch.Tensor)
+            torch.testing.assert_close(returned.detach(), expected)  # step returns the closure's loss
     torch.testing.assert_close(a.weight, b.weight)
     torch.testing.assert_close(a.bias, b.bias)
 
@@ -142,10 +143,20 @@ def test_article_adam_follows_its_formula_and_is_not_adam():
 
 
 def test_make_optimizer_builds_each_name():
+    expected = {
+        "sgd": teach.SGD,
+        "momentum": teach.SGD,
+        "rmsprop": teach.RMSprop,
+        "adam": teach.Adam,
+        "adamw": teach.AdamW,
+        "article_adam": teach.ArticleAdam,
+    }
+    assert set(expected) == set(teach.OPTIMIZER_NAMES)
     for name in teach.OPTIMIZER_NAMES:
         w = torch.zeros(2, requires_grad=True)
         opt = teach.make_optimizer(name, [w], lr=0.1)
-        assert isinstance(opt, torch.optim.Optimizer)
+        assert type(opt) is expected[name], name
+        assert opt.defaults["lr"] == 0.1
     assert teach.make_optimizer("momentum", [torch.zeros(1, requires_grad=True)], lr=0.1).defaults["momentum"] == 0.9
 
 

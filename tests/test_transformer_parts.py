@@ -90,3 +90,19 @@ def test_bad_inputs_are_clear_errors():
         SwiGLU(4, 8, dropout=1.5)
     with pytest.raises(ValueError, match="weight must have shape"):
         rms_norm(torch.randn(2, 3), torch.ones(4))
+
+
+def test_attention_heatmap_draws_the_chosen_head_and_checks_arguments():
+    import matplotlib.pyplot as plt
+
+    from lib.viz.attention import attention_heatmap
+
+    maps = torch.rand(2, 1, 3, 4, 4)
+    ax = attention_heatmap(maps, list("abcd"), layer=1, head=2)
+    torch.testing.assert_close(torch.as_tensor(ax.images[0].get_array()).float(), maps[1, 0, 2])
+    assert [t.get_text() for t in ax.get_xticklabels()] == list("abcd")
+    plt.close("all")
+    with pytest.raises(ValueError, match=r"layer must be an int in \[0, 2\)"):
+        attention_heatmap(maps, list("abcd"), layer=2, head=0)
+    with pytest.raises(ValueError, match="tokens must label all 4 positions"):
+        attention_heatmap(maps, list("abc"), layer=0, head=0)

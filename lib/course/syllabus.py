@@ -28,6 +28,7 @@ SYLLABUS: tuple[tuple[str, str], ...] = (
     ("02_math/06_worked_example.ipynb", "2.6 A worked example, done right (完整示例)"),
     ("03_training/01_text_classifier.ipynb", "3.1 A text classifier, done right (文本分类)"),
     ("03_training/02_tokenization.ipynb", "3.2 Tokenization: characters, bytes and byte-pair encoding (分词)"),
+    ("03_training/03_transformer.ipynb", "3.3 The Transformer block in full (Transformer 模块)"),
     ("03_training/04_pretraining.ipynb", "3.4 Pre-training a GPT (预训练)"),
 )
 

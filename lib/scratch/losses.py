@@ -184,7 +184,8 @@ def hinge(score: torch.Tensor, target: torch.Tensor, reduction: str = "mean") ->
 
 
 def hinge_grad(score: torch.Tensor, target: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
-    """A subgradient: -y where the margin y s <= 1, else 0 (at the kink y s = 1 autograd also picks -y)."""
+    """A subgradient: -y where the margin y s <= 1, else 0. At the kink y s = 1 any value between -y and 0 is a
+    subgradient; -y is this course's convention (torch's autograd has chosen differently across versions)."""
     target = _signs(target, _tensor(score, "score"))
     return torch.where(target * score <= 1, -target, torch.zeros_like(score)) * _scale(score.numel(), reduction)
 

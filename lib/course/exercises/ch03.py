@@ -10,8 +10,11 @@ import torch
 from lib.core.seeding import seeded
 from lib.course.exercises.base import Exercise
 from lib.data.bpe import BPETokenizer, merge_pair, to_bytes
+from lib.models.gpt import LLAMA3_8B, gpt_on_meta
+from lib.models.positional import sinusoidal_table
 from lib.data.pydoc_corpus import load_python_docs
 from lib.models.text_classifier import EmbeddingPoolClassifier
+from lib.scale.compute import kv_cache_bytes
 from lib.scratch.metrics import confusion_matrix
 from lib.train.schedules import WarmupCosine
 
@@ -165,6 +168,36 @@ EXERCISES: tuple[Exercise, ...] = (
         wrong=lambda merges, text: len(text) / len(BPETokenizer(merges[:256]).encode(text)) + 0.5,
         hint="a 512-token vocabulary is the 256 bytes plus the first 256 merges; divide bytes by tokens",
     ),
+    # 3.3 The Transformer block in full
+    Exercise(
+        "3.3.gqa-cache-ratio",
+        "KV cache shrink factor with 4 of 16 heads",
+        "close",
+        expected=lambda: (
+            kv_cache_bytes(24, 2048, n_tokens=7) / kv_cache_bytes(24, 2048, n_tokens=7, n_head=16, n_kv_head=4)
+        ),
+        reference=lambda: 16 / 4,
+        wrong=lambda: 16.0,
+        hint="the cache stores keys and values only for the key/value heads; the query heads store nothing",
+    ),
+    Exercise(
+        "3.3.sinusoid-entry",
+        "sinusoidal PE[11, 5] with d = 16",
+        "close",
+        rel=1e-5,
+        expected=lambda: sinusoidal_table(12, 16)[11, 5].item(),
+        reference=lambda: math.cos(11 / 10000 ** (4 / 16)),
+        wrong=lambda: math.cos(11 / 10000 ** (10 / 16)),
+        hint="dimensions 2i and 2i+1 share one angle; for j = 5 the pair index is i = 2",
+    ),
+    Exercise(
+        "3.3.llama3-block-params",
+        "parameters of one Llama 3 8B block",
+        "equal",
+        expected=lambda: sum(p.numel() for p in gpt_on_meta(LLAMA3_8B).blocks[0].parameters()),
+        reference=lambda: 2 * 4096 * 4096 + 2 * 4096 * 1024 + 3 * 4096 * 14336 + 2 * 4096,
+        wrong=lambda: 4 * 4096 * 4096 + 3 * 4096 * 14336 + 2 * 4096,
+        hint="W_K and W_V project to only 8 heads of 128; count each matrix, then the two norm scales",
     # 3.4 Pre-training a GPT
     Exercise(
         "3.4.uniform-bpc",
