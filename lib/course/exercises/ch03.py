@@ -10,9 +10,9 @@ import torch
 from lib.core.seeding import seeded
 from lib.course.exercises.base import Exercise
 from lib.data.bpe import BPETokenizer, merge_pair, to_bytes
+from lib.data.pydoc_corpus import load_python_docs
 from lib.models.gpt import LLAMA3_8B, gpt_on_meta
 from lib.models.positional import sinusoidal_table
-from lib.data.pydoc_corpus import load_python_docs
 from lib.models.text_classifier import EmbeddingPoolClassifier
 from lib.scale.compute import kv_cache_bytes
 from lib.scratch.metrics import confusion_matrix
@@ -198,6 +198,7 @@ EXERCISES: tuple[Exercise, ...] = (
         reference=lambda: 2 * 4096 * 4096 + 2 * 4096 * 1024 + 3 * 4096 * 14336 + 2 * 4096,
         wrong=lambda: 4 * 4096 * 4096 + 3 * 4096 * 14336 + 2 * 4096,
         hint="W_K and W_V project to only 8 heads of 128; count each matrix, then the two norm scales",
+    ),
     # 3.4 Pre-training a GPT
     Exercise(
         "3.4.uniform-bpc",
