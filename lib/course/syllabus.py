@@ -28,6 +28,7 @@ SYLLABUS: tuple[tuple[str, str], ...] = (
     ("02_math/06_worked_example.ipynb", "2.6 A worked example, done right (完整示例)"),
     ("03_training/01_text_classifier.ipynb", "3.1 A text classifier, done right (文本分类)"),
     ("03_training/02_tokenization.ipynb", "3.2 Tokenization: characters, bytes and byte-pair encoding (分词)"),
+    ("03_training/05_finetuning.ipynb", "3.5 Fine-tuning the pre-trained GPT: a classifier, SFT and LoRA (微调)"),
 )
 
 
