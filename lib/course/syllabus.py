@@ -30,6 +30,7 @@ SYLLABUS: tuple[tuple[str, str], ...] = (
     ("03_training/02_tokenization.ipynb", "3.2 Tokenization: characters, bytes and byte-pair encoding (分词)"),
     ("03_training/03_transformer.ipynb", "3.3 The Transformer block in full (Transformer 模块)"),
     ("03_training/04_pretraining.ipynb", "3.4 Pre-training a GPT (预训练)"),
+    ("03_training/05_finetuning.ipynb", "3.5 Fine-tuning the pre-trained GPT: a classifier, SFT and LoRA (微调)"),
 )
 
 

@@ -169,6 +169,20 @@ class GPT(nn.Module):
         cache holds: their keys and values are reused, the new ones appended.
         """
         _check_ids("idx", idx)
+        if targets is not None and (_check_ids("targets", targets).shape != idx.shape):
+            raise ValueError(f"targets must have idx's shape {tuple(idx.shape)}, got {tuple(targets.shape)}")
+        logits = self.lm_head(self.hidden_states(idx, kv_cache))
+        if targets is None:
+            return logits, None
+        loss = F.cross_entropy(logits.flatten(0, 1).float(), targets.flatten().long(), ignore_index=-100)
+        return logits, loss
+
+    def hidden_states(self, idx: torch.Tensor, kv_cache: KVCache | None = None) -> torch.Tensor:
+        """The last block's output after the final norm, (batch, time, d_model): what ``lm_head`` reads.
+
+        A classifier or any other head can read these features instead of next-token logits.
+        """
+        _check_ids("idx", idx)
         if kv_cache is not None and not isinstance(kv_cache, KVCache):
             raise TypeError(f"kv_cache must be a KVCache or None, got {type(kv_cache).__name__}")
         past = 0 if kv_cache is None else kv_cache.length
@@ -176,16 +190,10 @@ class GPT(nn.Module):
         if past + time > self.config.context_length:
             where = f"{past} cached + {time} new" if past else f"{time}"
             raise ValueError(f"sequence length {where} exceeds context_length {self.config.context_length}")
-        if targets is not None and (_check_ids("targets", targets).shape != idx.shape):
-            raise ValueError(f"targets must have idx's shape {tuple(idx.shape)}, got {tuple(targets.shape)}")
         x = self.dropout(self.embed(idx, start=past))
         for i, block in enumerate(self.blocks):
             x = block(x, None if kv_cache is None else kv_cache.layers[i])
-        logits = self.lm_head(self.ln_f(x))
-        if targets is None:
-            return logits, None
-        loss = F.cross_entropy(logits.flatten(0, 1).float(), targets.flatten().long(), ignore_index=-100)
-        return logits, loss
+        return self.ln_f(x)
 
     def embed(self, idx: torch.Tensor, start: int = 0) -> torch.Tensor:
         """Token embeddings of ``idx`` plus learned or sinusoidal positions ``start ...`` (rotary ones act later)."""

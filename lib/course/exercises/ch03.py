@@ -231,3 +231,78 @@ EXERCISES: tuple[Exercise, ...] = (
         hint="clipping only ever shrinks a gradient; a norm under the threshold is left alone",
     ),
 )
+
+
+# 3.5 Fine-tuning the pre-trained GPT
+def _lora_starts_equal() -> bool:
+    """Wrap a small GPT in LoRA and compare its logits with the original's, before any training."""
+    import copy
+
+    from lib.models.gpt import GPT, GPTConfig
+    from lib.models.lora import apply_lora
+
+    with seeded(0):
+        base = GPT(GPTConfig(vocab_size=20, context_length=8, n_layer=1, n_head=2, d_model=8))
+        adapted = copy.deepcopy(base)
+        apply_lora(adapted, rank=2)
+    ids = torch.tensor([[1, 2, 3, 4]])
+    return torch.equal(base(ids)[0], adapted(ids)[0])
+
+
+def _llama2_lora_params(sides: int = 2) -> int:
+    from lib.models.gpt import LLAMA2_7B
+    from lib.models.lora import lora_parameter_count
+
+    d = LLAMA2_7B.d_model
+    per_layer = 4 * lora_parameter_count(d, d, 8) if sides == 2 else 4 * 8 * d
+    return LLAMA2_7B.n_layer * per_layer
+
+
+def _masked_inputs() -> dict[str, Any]:
+    logits = torch.randn(2, 5, 4, generator=torch.Generator().manual_seed(0))
+    return {"logits": logits, "targets": torch.tensor([[-100, 1, 2, -100, -100], [-100, -100, 0, 3, 1]])}
+
+
+def _masked_by_hand(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    keep = targets != -100
+    return -torch.log_softmax(logits, dim=-1)[keep, targets[keep]].mean()
+
+
+def _masked_over_all_positions(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    keep = targets != -100
+    return -torch.log_softmax(logits, dim=-1)[keep, targets[keep]].sum() / targets.numel()
+
+
+EXERCISES = EXERCISES + (
+    Exercise(
+        "3.5.lora-starts-equal",
+        "LoRA model equals the base model at initialisation?",
+        "equal",
+        expected=_lora_starts_equal,
+        reference=lambda: True,
+        wrong=lambda: False,
+        hint="which of the two LoRA matrices starts at zero, and what is any matrix times zero?",
+    ),
+    Exercise(
+        "3.5.llama-lora-params",
+        "LoRA rank-8 parameters on Llama 2 7B's attention",
+        "equal",
+        expected=_llama2_lora_params,
+        reference=lambda: 32 * 4 * 8 * (4096 + 4096),
+        wrong=lambda: _llama2_lora_params(sides=1),
+        hint="each adapted layer gets two matrices, A (r x d_in) and B (d_out x r); count both, per layer",
+    ),
+    Exercise(
+        "3.5.masked-loss",
+        "masked SFT loss",
+        "tensor",
+        inputs=("logits", "targets"),
+        example_inputs=_masked_inputs,
+        expected=lambda logits, targets: torch.nn.functional.cross_entropy(
+            logits.flatten(0, 1), targets.flatten(), ignore_index=-100
+        ),
+        reference=_masked_by_hand,
+        wrong=_masked_over_all_positions,
+        hint="average only over the positions that are kept: divide by how many targets are not -100",
+    ),
+)

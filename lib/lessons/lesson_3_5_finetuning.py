@@ -1,0 +1,307 @@
+"""Lesson 3.5's experiments: fine-tune a pre-trained GPT as a classifier, with SFT, and with LoRA.
+
+``stand_in_pretrained_gpt`` pre-trains a small character-level GPT on the Python documentation
+(cached through ``lib.core.checkpoint``), standing in for the chapter's pre-trained model of lesson
+3.4. Everything else takes any ``(GPT, tokenizer)`` pair, so the lesson switches models in one line.
+All training runs through :func:`lib.train.loop.train`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from lib.core.checkpoint import cache_dir, load_checkpoint, save_checkpoint
+from lib.core.seeding import seeded
+from lib.core.validate import positive_int, positive_number
+from lib.data.blocks import RandomBlocks
+from lib.data.char_tokenizer import CharTokenizer
+from lib.data.doc_questions import IGNORE_INDEX
+from lib.data.docstrings import LabelledTexts
+from lib.data.pydoc_corpus import load_python_docs
+from lib.data.tokenizer import Tokenizer
+from lib.models.gpt import GPT, GPTConfig
+from lib.models.gpt_classifier import GPTClassifier, pad_id_sequences
+from lib.models.lora import apply_lora, trainable_parameter_count
+from lib.scale.memory import measured_model_state_bytes
+from lib.train.batches import make_batches
+from lib.train.loop import train
+from lib.train.optimizers import make_adamw
+from lib.train.schedules import warmup_cosine
+from lib.train.steps import LossStep
+
+CHECKPOINT_NAME = "lesson_3_5_stand_in_gpt.pt"
+STAND_IN_STEPS = 400
+PRETRAIN_LR = 6e-3
+
+
+def stand_in_config(vocab_size: int, device: torch.device | str = "cpu") -> GPTConfig:
+    """The stand-in GPT's shape: tiny on a CPU (about 0.1M parameters), larger on a GPU."""
+    positive_int("vocab_size", vocab_size)
+    if torch.device(device).type == "cuda":
+        return GPTConfig(vocab_size=vocab_size, context_length=256, n_layer=6, n_head=6, d_model=384)
+    return GPTConfig(vocab_size=vocab_size, context_length=128, n_layer=2, n_head=4, d_model=64)
+
+
+def _lm_loss(model: nn.Module, batch: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
+    inputs, targets = batch
+    return model(inputs, targets)[1]
+
+
+def stand_in_pretrained_gpt(
+    device: torch.device | str = "cpu", steps: int = STAND_IN_STEPS, seed: int = 0, use_cache: bool = True
+) -> tuple[GPT, CharTokenizer]:
+    """A character-level GPT pre-trained on ``load_python_docs("train")``: loaded from lib's cache, or trained.
+
+    Training is deterministic (fixed steps and seed), so an empty cache gives the same model again.
+    Returns the model in eval mode on ``device`` and its tokenizer.
+    """
+    positive_int("steps", steps)
+    device = torch.device(device)
+    text = load_python_docs("train")
+    tokenizer = CharTokenizer.from_text(load_python_docs("all"))
+    config = stand_in_config(tokenizer.vocab_size, device)
+    path = cache_dir() / f"{device.type}_{steps}_{seed}_{PRETRAIN_LR:g}_{CHECKPOINT_NAME}"
+    if use_cache and path.is_file():
+        state = load_checkpoint(path, map_location=device)
+        if state["config"] == asdict(config) and state["chars"] == "".join(tokenizer.chars):
+            model = GPT(GPTConfig(**state["config"])).to(device)
+            model.load_state_dict(state["model"])
+            return model.eval(), tokenizer
+    with seeded(seed):
+        model = GPT(config).to(device)
+    batch = 32 if device.type == "cuda" else 16
+    blocks = RandomBlocks(tokenizer.encode_tensor(text), config.context_length, batch, steps, seed=seed)
+    optimizer = make_adamw(model, lr=PRETRAIN_LR, weight_decay=0.1, device=device)
+    train(
+        model,
+        blocks,
+        LossStep(_lm_loss),
+        optimizer=optimizer,
+        steps=steps,
+        grad_clip=1.0,
+        scheduler=warmup_cosine(optimizer, steps // 10, steps),
+        device=device,
+        desc="pre-training the stand-in",
+    )
+    if use_cache:
+        save_checkpoint(
+            path, {"config": asdict(config), "chars": "".join(tokenizer.chars), "model": model.state_dict()}
+        )
+    return model.eval(), tokenizer
+
+
+def encode_known(tokenizer: Tokenizer, text: str) -> list[int]:
+    """``tokenizer.encode(text)``; a character-level tokenizer skips characters outside its vocabulary."""
+    if isinstance(tokenizer, CharTokenizer):
+        known = set(tokenizer.chars)
+        text = "".join(c for c in text if c in known)
+    return tokenizer.encode(text)
+
+
+def encode_texts(tokenizer: Tokenizer, texts: LabelledTexts, max_len: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Texts as right-padded ids (pad -1, first ``max_len`` tokens) and their labels."""
+    ids = pad_id_sequences([encode_known(tokenizer, t) or [0] for t in texts.texts], max_len)
+    return ids, torch.tensor(texts.labels)
+
+
+@dataclass(frozen=True)
+class FinetuneRecipe:
+    """How long and how fast a classifier trains: the same for every label budget and starting point."""
+
+    steps: int = 60
+    batch_size: int = 16
+    lr: float = 1e-3
+    pool: str = "mean"
+
+    def __post_init__(self) -> None:
+        positive_int("steps", self.steps)
+        positive_int("batch_size", self.batch_size)
+        positive_number("lr", self.lr)
+
+
+def finetune_classifier(
+    gpt: GPT,
+    inputs: torch.Tensor,
+    labels: torch.Tensor,
+    n_classes: int,
+    recipe: FinetuneRecipe,
+    seed: int = 0,
+    device: torch.device | str = "cpu",
+) -> GPTClassifier:
+    """Fine-tune every weight of ``gpt`` (a copy is not made: pass one) and a new head on (inputs, labels)."""
+    with seeded(seed):
+        model = GPTClassifier(gpt, n_classes, pool=recipe.pool).to(device)
+    batches = make_batches(inputs, labels, min(recipe.batch_size, len(labels)), seed=seed)
+    optimizer = make_adamw(model, lr=recipe.lr, weight_decay=0.01, device=device)
+    train(
+        model,
+        batches,
+        optimizer=optimizer,
+        loss_fn=F.cross_entropy,
+        steps=recipe.steps,
+        grad_clip=1.0,
+        scheduler=warmup_cosine(optimizer, recipe.steps // 10, recipe.steps),
+        device=device,
+        progress=False,
+    )
+    return model.eval()
+
+
+@torch.no_grad()
+def classifier_accuracy(model: nn.Module, inputs: torch.Tensor, labels: torch.Tensor, batch_size: int = 256) -> float:
+    """Fraction of ``inputs`` whose arg-max class equals its label."""
+    device = next(model.parameters()).device
+    correct = 0
+    for start in range(0, len(labels), batch_size):
+        logits = model(inputs[start : start + batch_size].to(device))
+        correct += (logits.argmax(dim=1).cpu() == labels[start : start + batch_size]).sum().item()
+    return correct / len(labels)
+
+
+def labelled_subset(labels: torch.Tensor, per_class: int | None, seed: int) -> torch.Tensor:
+    """Indices of ``per_class`` random examples of every class (seeded); all indices when it is None."""
+    if per_class is None:
+        return torch.arange(len(labels))
+    from lib.lessons.lesson_1_5_pretraining import sample_per_class
+
+    return sample_per_class(labels, per_class, seed=seed)
+
+
+@torch.no_grad()
+def frozen_features(gpt: GPT, inputs: torch.Tensor, pool: str = "mean", batch_size: int = 256) -> torch.Tensor:
+    """Pooled hidden states of a frozen ``gpt`` for every text, (n, d_model), computed once for a linear probe."""
+    model = GPTClassifier(gpt, 2, pool=pool).eval()
+    device = next(gpt.parameters()).device
+    parts = [model.features(inputs[i : i + batch_size].to(device)).cpu() for i in range(0, len(inputs), batch_size)]
+    return torch.cat(parts)
+
+
+def probe_budget_accuracy(
+    features: dict[str, tuple[torch.Tensor, torch.Tensor]],
+    y_train: torch.Tensor,
+    y_test: torch.Tensor,
+    budgets: tuple[int | None, ...],
+    seeds: tuple[int, ...],
+    steps: int = 300,
+    lr: float = 1e-2,
+) -> dict[str, torch.Tensor]:
+    """Test accuracy (len(budgets), len(seeds)) of a linear head on each frozen body's (train, test) features.
+
+    Features are standardized with the training set's mean and spread; the labelled subset depends only
+    on the seed, so every body sees the same labels at a given budget and seed.
+    """
+    positive_int("steps", steps)
+    results = {}
+    for name, (train_x, test_x) in features.items():
+        mean, std = train_x.mean(dim=0), train_x.std(dim=0).clamp(min=1e-6)
+        train_x, test_x = (train_x - mean) / std, (test_x - mean) / std
+        table = torch.zeros(len(budgets), len(seeds))
+        for b, budget in enumerate(budgets):
+            for s, seed in enumerate(seeds):
+                index = labelled_subset(y_train, budget, seed)
+                with seeded(seed):
+                    head = nn.Linear(train_x.shape[1], int(y_train.max()) + 1)
+                optimizer = torch.optim.AdamW(head.parameters(), lr=lr, weight_decay=0.01)
+                train(
+                    head,
+                    make_batches(train_x[index], y_train[index], 32, seed=seed),
+                    optimizer=optimizer,
+                    loss_fn=F.cross_entropy,
+                    steps=steps,
+                    progress=False,
+                )
+                table[b, s] = classifier_accuracy(head, test_x, y_test)
+        results[name] = table
+    return results
+
+
+def masked_answer_loss(model: GPT, inputs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """Mean cross-entropy over the answer tokens only (targets -100 elsewhere), as ``GPT.forward`` computes it."""
+    return model(inputs, targets)[1]
+
+
+@torch.no_grad()
+def held_out_answer_loss(model: GPT, inputs: torch.Tensor, targets: torch.Tensor) -> float:
+    """Cross-entropy per answer token (nats) on held-out pairs, every answer token weighted alike."""
+    was_training = model.training
+    model.eval()
+    device = next(model.parameters()).device
+    logits = model(inputs.to(device))[0].float()
+    loss = F.cross_entropy(logits.flatten(0, 1), targets.to(device).flatten(), ignore_index=IGNORE_INDEX)
+    model.train(was_training)
+    return loss.item()
+
+
+def _sft_loss(model: nn.Module, batch: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
+    return masked_answer_loss(model, *batch)
+
+
+@dataclass(frozen=True)
+class SFTRun:
+    """One supervised fine-tuning run: the time it took and the training state it needed."""
+
+    seconds: float
+    trainable: int
+    state_bytes: dict[str, int]
+    final_train_loss: float
+
+
+def supervised_finetune(
+    model: nn.Module,
+    inputs: torch.Tensor,
+    targets: torch.Tensor,
+    steps: int,
+    lr: float,
+    batch_size: int = 16,
+    seed: int = 0,
+    device: torch.device | str = "cpu",
+) -> SFTRun:
+    """Train ``model``'s trainable weights on the masked answer loss; measure time and training-state bytes."""
+    optimizer = make_adamw(model, lr=lr, weight_decay=0.0, device=device)
+    batches = make_batches(inputs, targets, batch_size, seed=seed)
+    start = time.perf_counter()
+    history = train(
+        model,
+        batches,
+        LossStep(_sft_loss),
+        optimizer=optimizer,
+        steps=steps,
+        grad_clip=1.0,
+        scheduler=warmup_cosine(optimizer, max(1, steps // 10), steps),
+        device=device,
+        progress=False,
+    )
+    seconds = time.perf_counter() - start
+    return SFTRun(
+        seconds,
+        trainable_parameter_count(model),
+        measured_model_state_bytes(model, optimizer),
+        history["train_loss"][-1],
+    )
+
+
+def lora_copy(model: GPT, rank: int, alpha: float | None = None, seed: int = 0) -> tuple[GPT, list[str]]:
+    """A deep copy of ``model`` with every linear layer wrapped in LoRA (the original is untouched)."""
+    import copy
+
+    adapted = copy.deepcopy(model)
+    with seeded(seed):
+        names = apply_lora(adapted, rank, alpha)
+    return adapted, names
+
+
+@torch.no_grad()
+def answer(model: GPT, tokenizer: Tokenizer, prompt: str, max_new_tokens: int = 120) -> str:
+    """The model's greedy answer to ``prompt``, up to its first newline."""
+    from lib.models.sampling import generate
+
+    device = next(model.parameters()).device
+    ids = torch.tensor([encode_known(tokenizer, prompt)], device=device)
+    room = model.config.context_length - ids.shape[1]
+    out = generate(model.eval(), ids, min(max_new_tokens, room), temperature=1.0, top_k=1)
+    return tokenizer.decode(out[0, ids.shape[1] :].tolist()).split("\n")[0]
