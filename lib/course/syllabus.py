@@ -29,6 +29,7 @@ SYLLABUS: tuple[tuple[str, str], ...] = (
     ("03_training/01_text_classifier.ipynb", "3.1 A text classifier, done right (文本分类)"),
     ("03_training/02_tokenization.ipynb", "3.2 Tokenization: characters, bytes and byte-pair encoding (分词)"),
     ("03_training/03_transformer.ipynb", "3.3 The Transformer block in full (Transformer 模块)"),
+    ("03_training/06_training_at_scale.ipynb", "3.6 Training at scale (大规模训练)"),
 )
 
 
