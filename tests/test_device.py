@@ -135,3 +135,13 @@ def test_seeded_builds_the_same_weights_and_restores_the_caller_state():
     with pytest.raises(ValueError, match="seed must be an int"):
         with seeded(-1):
             pass
+
+
+def test_progress_hides_when_quiet_or_asked_and_accepts_disable(monkeypatch):
+    from lib.core.progress import progress
+
+    monkeypatch.setenv("COURSE_QUIET", "1")
+    assert progress(range(3), disable=False).disable  # quiet wins, and passing disable is no error
+    monkeypatch.setenv("COURSE_QUIET", "0")
+    assert progress(range(3), disable=True).disable
+    assert not progress(range(3)).disable

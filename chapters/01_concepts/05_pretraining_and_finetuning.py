@@ -36,6 +36,7 @@ if lib.__version__ != "0.2.0":
 
 # %%
 import math
+from functools import partial
 
 import torch
 from torch import nn
@@ -67,6 +68,7 @@ from lib.lessons.lesson_1_5_pretraining import (
 from lib.models.digit_encoder import DigitEncoder
 from lib.models.lora import LoRALinear, lora_parameter_count, merge_lora, trainable_parameter_count
 from lib.models.mlp import MLP
+from lib.train.loop import train as train_loop
 from lib.viz.plots import figure, image_rows, plot_accuracy_vs_labels
 from lib.viz.widgets import interactive_view
 
@@ -451,14 +453,11 @@ def train_student(mode: str, seed: int) -> tuple[float, int]:
     torch.manual_seed(seed)
     student = MLP((64, 32, 10))
     optimizer = torch.optim.Adam(student.parameters(), lr=1e-2)
-    for _ in range(300):
-        if mode == "labels":
-            loss = F.cross_entropy(student(train.flat[teacher_idx]), train.labels[teacher_idx])
-        else:
-            loss = distillation_loss(student(train.flat), teacher_logits, temperature=2.0)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
+    if mode == "labels":  # one full batch, repeated for 300 steps of the course's engine
+        batch, loss_fn = (train.flat[teacher_idx], train.labels[teacher_idx]), F.cross_entropy
+    else:
+        batch, loss_fn = (train.flat, teacher_logits), partial(distillation_loss, temperature=2.0)
+    train_loop(student, [batch], optimizer=optimizer, loss_fn=loss_fn, steps=300, progress=False)
     with torch.no_grad():
         accuracy = (student(test.flat).argmax(1) == test.labels).float().mean().item()
     return accuracy, sum(p.numel() for p in student.parameters())

@@ -57,6 +57,8 @@ from lib.lessons.lesson_1_7_gan import mode_coverage, ring_centers
 from lib.models import gan
 from lib.scale.parameters import parameter_count
 from lib.train.gan import train_gan
+from lib.train.loop import train
+from lib.train.steps import LossStep
 from lib.viz.plots import PALETTE, figure, scatter_real_fake
 from lib.viz.widgets import interactive_view
 
@@ -183,16 +185,19 @@ best_on_grid = pointwise.max(dim=0).values
 at_d_star = p_data * torch.log(d_star) + p_g * torch.log(1 - d_star)
 assert (at_d_star >= best_on_grid - 1e-6).all()
 
-# 3. a discriminator trained on samples of both learns D*
+# 3. a discriminator trained on samples of both learns D* (through the course's engine, lib.train.loop.train)
 D_1d = gan.make_discriminator(data_dim=1, hidden=32)
-optimizer = torch.optim.Adam(D_1d.parameters(), lr=3e-3)
-for _ in range(600):
-    real = p_data_dist.sample((512, 1))
-    fake = p_g_dist.sample((512, 1))
-    loss = gan.discriminator_loss(D_1d(real), D_1d(fake))
-    optimizer.zero_grad()
-    loss.backward()
-    optimizer.step()
+
+
+def discriminator_objective(D, batch):
+    """L_D on one (real, fake) batch: the loss LossStep minimizes."""
+    real, fake = batch
+    return gan.discriminator_loss(D(real), D(fake))
+
+
+samples = [(p_data_dist.sample((512, 1)), p_g_dist.sample((512, 1))) for _ in range(600)]  # (real, fake) per step
+train(D_1d, samples, LossStep(discriminator_objective), optimizer=torch.optim.Adam(D_1d.parameters(), lr=3e-3),
+      steps=600, progress=False)
 with torch.no_grad():
     d_trained = torch.sigmoid(D_1d(xs.unsqueeze(1))).squeeze(1)
 worst = (d_trained - d_star).abs().max().item()
@@ -310,16 +315,14 @@ data = gaussian_ring(n=4096, modes=8, radius=2.0, std=0.05, seed=0)  # synthetic
 seed_everything(1)
 G_start = gan.make_generator(noise_dim, data_dim=2, hidden=64)
 D_start = gan.make_discriminator(data_dim=2, hidden=64)
-optimizer = torch.optim.Adam(D_start.parameters(), lr=2e-3, betas=(0.5, 0.999))
 rng = torch.Generator().manual_seed(1)
+head_start = []  # 200 batches of (real points, the fixed generator's points)
 for _ in range(200):
     real = data[torch.randint(len(data), (128,), generator=rng)]
     with torch.no_grad():
-        fake = G_start(gan.sample_noise(128, noise_dim, generator=rng))
-    loss = gan.discriminator_loss(D_start(real), D_start(fake))
-    optimizer.zero_grad()
-    loss.backward()
-    optimizer.step()
+        head_start.append((real, G_start(gan.sample_noise(128, noise_dim, generator=rng))))
+train(D_start, head_start, LossStep(discriminator_objective), steps=200, progress=False,
+      optimizer=torch.optim.Adam(D_start.parameters(), lr=2e-3, betas=(0.5, 0.999)))
 
 z = gan.sample_noise(1024, noise_dim, generator=rng)
 norms = {}

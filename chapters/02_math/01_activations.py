@@ -45,6 +45,7 @@ from lib.course.exercises import check
 from lib.course.lesson import lesson_setup
 from lib.data.synthetic import two_moons
 from lib.scratch import activations as act
+from lib.train.loop import train
 from lib.viz.plots import PALETTE, figure
 from lib.viz.widgets import interactive_view
 
@@ -423,12 +424,9 @@ for lr in (1.0, 10.0):
     model = nn.Sequential(nn.Linear(2, 64), nn.ReLU(), nn.Linear(64, 1))
     dead_at_start = dead_units(model)
     weights_at_start = model[0].weight.detach().clone()
-    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
-    for _ in range(300):
-        loss = F.binary_cross_entropy_with_logits(model(points).squeeze(1), labels.float())
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
+    # 300 steps of full-batch gradient descent through the course's engine (a list of one batch repeats)
+    train(model, [(points, labels.float())], optimizer=torch.optim.SGD(model.parameters(), lr=lr),
+          loss_fn=lambda logits, y: F.binary_cross_entropy_with_logits(logits.squeeze(1), y), steps=300, progress=False)
     dead = dead_units(model)
     accuracy = ((model(points).squeeze(1) > 0).long() == labels).float().mean().item()
     # a dead unit's weights get a gradient of exactly zero, so those dead from the start never moved

@@ -41,6 +41,7 @@ import torch
 import torch.nn.functional as F
 from sklearn.datasets import load_breast_cancer
 from sklearn.model_selection import train_test_split
+from torch import nn
 
 from lib.course.checks import expect_wrong
 from lib.course.exercises import check
@@ -48,6 +49,7 @@ from lib.course.lesson import lesson_setup
 from lib.models.mlp import MLP
 from lib.scratch import losses as L
 from lib.scratch.activations import sigmoid, softmax
+from lib.train.loop import train
 from lib.viz.plots import PALETTE, figure
 from lib.viz.widgets import interactive_view
 
@@ -388,25 +390,33 @@ print(f"{len(y_train)} training and {len(y_test)} test tumours; class 1 ({data.t
       f"is {y_test.mean().item():.1%} of the test set")
 
 
+class Logistic(nn.Module):
+    """k logistic models side by side: weight (30, k), bias (k,); the output is one column of logits per model."""
+
+    def __init__(self, weight, bias):
+        super().__init__()
+        self.weight, self.bias = nn.Parameter(weight.clone()), nn.Parameter(bias.clone())
+
+    def forward(self, x):
+        return x @ self.weight + self.bias
+
+
 def train_logistic(loss_name, labels, weight, bias, steps=300, lr=0.1):
-    """Full-batch gradient descent on k logistic models at once: weight (30, k), bias (k,)."""
-    weight, bias = weight.clone().to(device).requires_grad_(True), bias.clone().to(device).requires_grad_(True)
+    """Full-batch gradient descent on k logistic models at once, through the course's engine."""
+    model = Logistic(weight, bias).to(device)
     k = weight.shape[1]
     x, t = x_train.to(device), labels.to(device)[:, None].expand(-1, k)
-    optimizer = torch.optim.SGD([weight, bias], lr=lr)
-    for _ in range(steps):
-        z = x @ weight + bias  # (n, k): one column of logits per model
-        if loss_name == "cross-entropy":
-            loss = L.binary_cross_entropy_with_logits(z, t)
-        else:
-            loss = L.article_cross_entropy(sigmoid(z))
+
+    def loss_fn(z, t):  # z: (n, k) logits
+        loss = L.binary_cross_entropy_with_logits(z, t) if loss_name == "cross-entropy" else L.article_cross_entropy(sigmoid(z))
         # the mean over all n*k entries, times k, is the sum of the k models' own mean losses;
         # the models share no parameters, so each is trained on its own loss exactly as if alone
-        loss = loss * k
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-    return weight.detach().cpu(), bias.detach().cpu()
+        return loss * k
+
+    # a list of one batch repeats: full-batch descent; fp32 as the exact comparisons below need, on any device
+    train(model, [(x, t)], optimizer=torch.optim.SGD(model.parameters(), lr=lr), loss_fn=loss_fn, steps=steps,
+          precision="fp32", progress=False)
+    return model.weight.detach().cpu(), model.bias.detach().cpu()
 
 
 def test_accuracy(weight, bias):
@@ -532,15 +542,13 @@ def train_classifier(output, seed, steps=150):
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
     with torch.no_grad():
         zeros_at_start = (model(x).squeeze(1) <= 0).float().mean().item()
-    for _ in range(steps):
-        z = model(x).squeeze(1)
+
+    def loss_fn(z, t):
         if output == "logit":
-            loss = F.binary_cross_entropy_with_logits(z, t)
-        else:
-            loss = F.binary_cross_entropy(torch.relu(z).clamp(max=1), t)  # the article's output, clipped to [0, 1]
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
+            return F.binary_cross_entropy_with_logits(z.squeeze(1), t)
+        return F.binary_cross_entropy(torch.relu(z.squeeze(1)).clamp(max=1), t)  # the article's output, clipped to [0, 1]
+
+    train(model, [(x, t)], optimizer=optimizer, loss_fn=loss_fn, steps=steps, precision="fp32", progress=False)
     with torch.no_grad():
         z_train, z_test = model(x).squeeze(1).cpu(), model(x_test.to(device)).squeeze(1).cpu()
     if output == "logit":

@@ -36,13 +36,12 @@ if lib.__version__ != "0.2.0":
 # %%
 import copy
 import inspect
+from functools import partial
 
 import torch
 from torch import nn
 from torch.func import functional_call, grad, vmap
-from tqdm.auto import tqdm
 
-from lib.core.progress import is_quiet
 from lib.course.checks import expect_wrong
 from lib.course.exercises import check
 from lib.course.lesson import lesson_setup
@@ -59,6 +58,9 @@ from lib.lessons.lesson_2_5_surfaces import (
 )
 from lib.models.mlp import MLP
 from lib.scratch import optimizers as teach
+from lib.train.batches import make_batches
+from lib.train.loop import train as train_loop  # `train` is the digits' training split here
+from lib.train.steps import LossStep
 from lib.viz.plots import PALETTE, contour_paths, figure
 from lib.viz.widgets import interactive_view
 
@@ -198,22 +200,19 @@ curves = {}
 for label, (B, lr) in runs.items():
     torch.manual_seed(0)
     model = MLP((64, 32, 10)).to(device)
-    opt = teach.SGD(model.parameters(), lr=lr)
-    order_gen = torch.Generator().manual_seed(0)
     with torch.no_grad():
-        points, seen = [(0.0, nn.functional.cross_entropy(model(X32), y32).item())], 0
-    for _ in tqdm(range(epochs), desc=label, disable=is_quiet()):
-        order = torch.randperm(N, generator=order_gen).to(device)
-        for k in range(N // B):
-            idx = order[k * B : (k + 1) * B]
-            loss = nn.functional.cross_entropy(model(X32[idx]), y32[idx])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            seen += B
-            if seen % (N // 8) < B or B == N:  # record 8 times per epoch
-                with torch.no_grad():
-                    points.append((seen / N, nn.functional.cross_entropy(model(X32), y32).item()))
+        points = [(0.0, nn.functional.cross_entropy(model(X32), y32).item())]
+
+    def record(step: int, B: int = B, model: nn.Module = model, points: list = points) -> None:
+        """After each update (the engine's on_step hook): the loss on all N samples, 8 times per epoch."""
+        seen = step * B
+        if seen % (N // 8) < B or B == N:
+            with torch.no_grad():
+                points.append((seen / N, nn.functional.cross_entropy(model(X32), y32).item()))
+
+    # the course's engine, one shuffled pass over the N samples per epoch; fp32 on any device
+    train_loop(model, make_batches(X32, y32, batch_size=B, seed=0), optimizer=teach.SGD(model.parameters(), lr=lr),
+               loss_fn=nn.functional.cross_entropy, epochs=epochs, on_step=record, precision="fp32", desc=label)
     curves[label] = points
 
 fig, ax = figure()
@@ -407,7 +406,8 @@ print(inspect.getsource(teach.Adam.update))
 # %% [markdown]
 # Now the real test: the digits MLP (two hidden layers of 32 this time), two identical copies, one
 # trained by `lib.scratch.optimizers` and one by `torch.optim` with the same hyperparameters, on the same 100
-# mini-batches of 32. After **every** step the parameters must agree to $10^{-6}$. (We use float64:
+# mini-batches of 32, both through the course's engine (`lib.train.loop.train`, whose `on_step` hook
+# compares them). After **every** step the parameters must agree to $10^{-6}$. (We use float64:
 # in float32, rounding differences of $10^{-7}$ between two correct implementations can grow over
 # hundreds of Adam steps, because Adam divides by $\sqrt{\hat v}$, which is tiny for parameters that
 # rarely get a gradient.)
@@ -423,22 +423,36 @@ pairs = {
 torch.manual_seed(0)
 start_model = MLP((64, 32, 32, 10)).double()
 batches = [torch.randint(N, (32,), generator=torch.Generator().manual_seed(step)) for step in range(100)]
+data = [(X[idx], y[idx]) for idx in batches]
+# the loss in float64 (LossStep keeps the model's precision; only the logged value is rounded to float32)
+objective = LossStep(lambda model, batch: nn.functional.cross_entropy(model(batch[0]), batch[1]))
+
+
+def lockstep(make_ours, make_torch) -> tuple[list[float], float]:
+    """Both copies train through the course's engine: ours records its parameters after every step, then
+    torch.optim's run is compared with them after every step of its own (the engine's on_step hook)."""
+    ours, theirs = copy.deepcopy(start_model), copy.deepcopy(start_model)
+    after_step, differences = [], []  # our parameters, and the largest difference from torch.optim's, per step
+
+    def compare(step: int) -> None:
+        largest = 0.0
+        for p_ours, p_theirs in zip(after_step[step - 1], theirs.parameters(), strict=True):
+            torch.testing.assert_close(p_ours, p_theirs.detach(), rtol=0, atol=1e-6)
+            largest = max(largest, (p_ours - p_theirs).abs().max().item())
+        differences.append(largest)
+
+    history = train_loop(ours, data, objective, optimizer=make_ours(ours.parameters()), steps=100, log_every=1,
+                         keep_every_step=True, progress=False,
+                         on_step=lambda step: after_step.append([p.detach().clone() for p in ours.parameters()]))
+    train_loop(theirs, data, objective, optimizer=make_torch(theirs.parameters()), steps=100, on_step=compare,
+               progress=False)
+    assert len(after_step) == len(differences) == 100  # compared after every one of the 100 steps
+    return history["train_loss"], max(differences)
+
+
 loss_curves = {}
 for name, (make_ours, make_torch) in pairs.items():
-    ours, theirs = copy.deepcopy(start_model), copy.deepcopy(start_model)
-    opt_ours, opt_theirs = make_ours(ours.parameters()), make_torch(theirs.parameters())
-    worst, losses = 0.0, []
-    for idx in batches:
-        for model, opt in ((ours, opt_ours), (theirs, opt_theirs)):
-            loss = nn.functional.cross_entropy(model(X[idx]), y[idx])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-        losses.append(loss.item())
-        for p_ours, p_theirs in zip(ours.parameters(), theirs.parameters(), strict=True):
-            torch.testing.assert_close(p_ours, p_theirs, rtol=0, atol=1e-6)
-            worst = max(worst, (p_ours - p_theirs).abs().max().item())
-    loss_curves[name] = losses
+    loss_curves[name], worst = lockstep(make_ours, make_torch)
     print(f"{name:<15} 100 steps, largest parameter difference from torch.optim: {worst:.1e}")
 
 # %%
@@ -659,14 +673,11 @@ for reduction in ("mean", "sum"):
         model = MLP((64, 32, 10)).to(device)
         opt = teach.make_optimizer(name, model.parameters(), lr=1e-3)
         draw = torch.Generator().manual_seed(1)
-        history = []
-        for _ in range(300):
-            idx = torch.randint(len(X_all), (32,), generator=draw).to(device)
-            loss = nn.functional.cross_entropy(model(X_all[idx]), y_all[idx], reduction=reduction)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            history.append(loss.item() / (32 if reduction == "sum" else 1))
+        idxs = [torch.randint(len(X_all), (32,), generator=draw).to(device) for _ in range(300)]
+        run = train_loop(model, [(X_all[idx], y_all[idx]) for idx in idxs], optimizer=opt, steps=300, log_every=1,
+                         loss_fn=partial(nn.functional.cross_entropy, reduction=reduction), keep_every_step=True,
+                         precision="fp32", progress=False)  # the course's engine, every step's loss kept
+        history = [loss / (32 if reduction == "sum" else 1) for loss in run["train_loss"]]
         with torch.no_grad():
             results[reduction, name] = (nn.functional.cross_entropy(model(X_all), y_all).item(),
                                         (model(X_test).argmax(1) == y_test).float().mean().item())

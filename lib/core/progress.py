@@ -33,4 +33,5 @@ def quiet() -> Iterator[None]:
 
 def progress(iterable: Iterable[Any] | None = None, **kwargs: Any) -> tqdm:
     """A ``tqdm.auto`` bar (a widget in Jupyter, text in a terminal), hidden when :func:`is_quiet`."""
-    return tqdm(iterable, disable=is_quiet() or kwargs.pop("disable", False), **kwargs)
+    disable = bool(kwargs.pop("disable", False))  # popped first: both sources of "disable" are honoured
+    return tqdm(iterable, disable=disable or is_quiet(), **kwargs)
