@@ -36,6 +36,7 @@ if lib.__version__ != "0.2.0":
     )
 
 # %%
+import logging
 import math
 import statistics
 import tempfile
@@ -206,10 +207,10 @@ for (label, pick), color in zip(kinds, PALETTE, strict=False):
 ax.axhline(80, color="black", linestyle="--", linewidth=1)
 ax.text(-0.4, 95, "one 80 GiB GPU", fontsize=9)
 ax.set_yscale("log")
-ax.set_ylabel("GiB (log scale)")
+ax.set_ylim(bottom=1e-3)
+ax.set_ylabel("GiB (log scale; upper segments look thinner than they are)")
 ax.set_title("Training memory, mixed precision + Adam, before any sharding")
-ax.legend(fontsize=8, loc="upper left")
-fig
+legend = ax.legend(fontsize=8, loc="upper left")
 
 # %% [markdown]
 # A 7B model's training state alone is 100 GiB: it does not fit one 80 GiB GPU, and GPT-3 needs
@@ -480,6 +481,7 @@ def median_seconds(fn, x, repeats: int = 15) -> float:
 
 x = torch.randn(2_000_000, device=device)
 eager = median_seconds(gelu_tanh, x)
+logging.getLogger("torch.utils.cpp_extension").setLevel(logging.ERROR)  # "no CUDA runtime" is expected on a CPU
 try:
     start = time.perf_counter()
     compiled = torch.compile(gelu_tanh)
@@ -570,8 +572,7 @@ ax.plot(steps_axis, results["ddp"]["losses"], "o", color=PALETTE[1], label="DDP,
 ax.plot(steps_axis, results["fsdp"]["losses"], "x", color=PALETTE[2], label="FSDP, 2 processes x 4")
 ax.set_xlabel("optimizer step")
 ax.set_ylabel("training loss")
-ax.legend()
-fig
+legend = ax.legend()
 
 # %% [markdown]
 # **What each process held.** In DDP every process holds everything: 4N bytes of fp32 weights, 4N of
