@@ -255,7 +255,7 @@ for dtype in (torch.float32, torch.bfloat16, torch.float16):
 # %% [markdown]
 # **bf16** keeps fp32's 8 exponent bits (same range, fewer digits): gradients as small as 1e-38 survive,
 # so training in bf16 autocast needs no extra care. **fp16** has 5 exponent bits: below 6e-5 it
-# loses digits and below 6e-8 (2⁻²⁴) everything becomes zero. Small gradients are common, so fp16
+# loses digits, its smallest number is 2⁻²⁴ ≈ 6e-8, and anything under half of that becomes zero. Small gradients are common, so fp16
 # training multiplies the loss by a large **scale** S before backward (every gradient is multiplied
 # by S too, by the chain rule), then divides the gradients by S in fp32 before the update
 # (Micikevicius et al. 2018). `torch.amp.GradScaler` does this and lowers S when a gradient overflows.
@@ -297,7 +297,7 @@ def fp16_gradients(use_scaler: bool) -> list[torch.Tensor]:
     scaler = torch.amp.GradScaler(device.type, init_scale=2.0**16, enabled=use_scaler)
     with torch.autocast(device.type, dtype=torch.float16):
         loss = loss_of(model, batch)
-    scaler.scale(loss * 1e-3).backward()  # a loss 1000x smaller: typical of a late-training gradient scale
+    scaler.scale(loss * 1e-3).backward()  # a loss 1000x smaller: small gradients
     scaler.unscale_(opt)
     return [p.grad.float() / 1e-3 for p in model.parameters()]
 
@@ -316,9 +316,10 @@ assert outcome[True][0] < 1e-3 and outcome[True][1] < outcome[False][1] / 100  #
 
 # %% [markdown]
 # Stored directly, few of these gradients fall under fp16's floor (the relative error, 2e-4, is fp16's
-# rounding, the same with and without the scale); but in a real fp16 backward pass the *intermediate* gradients flow through fp16 too,
-# and with the loss 1000 times smaller, as late in training, a large share of them underflow: the
-# error above is 90% without the scaler and a fraction of a percent with it.
+# rounding, the same with and without the scale); but in a real fp16 backward pass the
+# *intermediate* gradients flow through fp16 too. With the loss 1000 times smaller (gradients are
+# small when a loss is averaged over many tokens, or once a model has learned), many of them
+# underflow: the error above is 90% without the scaler and a fraction of a percent with it.
 #
 # The engine does all of this from one option: `train(..., precision="bf16")` runs the forward pass
 # in bf16 autocast; `"fp16"` adds a `GradScaler` (CUDA only); `"auto"` picks bf16 on a GPU that has
