@@ -91,3 +91,14 @@ def test_bad_arguments_are_clear_errors():
         measured_model_state_bytes("model")
     with pytest.raises(TypeError, match="fn must be a callable"):
         saved_activation_bytes(3)
+
+
+def test_model_state_report_matches_model_state_bytes():
+    from lib.scale.memory import model_state_report
+
+    text = model_state_report(7_000_000_000, zero_stage=0, data_parallel=8)
+    assert f"{7e9 * 16 / 2**30:10.2f} GiB per device" in text and "does NOT fit" in text
+    sharded = model_state_report(7_000_000_000, zero_stage=3, data_parallel=8)
+    assert f"{7e9 * 16 / 8 / 2**30:10.2f} GiB per device" in sharded and "fits an 80 GiB" in sharded
+    with pytest.raises(ValueError, match="zero_stage"):
+        model_state_report(10, zero_stage=4)

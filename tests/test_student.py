@@ -36,6 +36,7 @@ COINCIDENCES = {
     ("2.5.max-lr", "0.02"): "lesson 2.5's momentum and RMSProp examples use lr = 0.02 on another surface",
     ("3.1.unmasked-padding", "True"): "a yes/no prediction: the question names both True and False",
     ("3.5.lora-starts-equal", "True"): "a yes/no prediction: the question names both True and False",
+    ("3.6.checkpoint-changes-grads", "False"): "a yes/no prediction: the question names both True and False",
 }
 
 

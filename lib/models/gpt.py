@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
+import torch.utils.checkpoint
 from torch import nn
 
 from lib.core import hardware
@@ -56,6 +57,7 @@ class GPTConfig:
     tie_embeddings: bool = True
     rope_base: float = 10000.0
     norm_eps: float = 1e-5
+    checkpoint_activations: bool = False  # recompute each block in backward instead of storing its activations
 
     def __post_init__(self) -> None:
         for name in ("vocab_size", "context_length", "n_layer", "n_head", "d_model"):
@@ -75,11 +77,14 @@ class GPTConfig:
                 raise ValueError(f"GPTConfig.n_head ({self.n_head}) must be divisible by n_kv_head ({self.n_kv_head})")
         if self.mlp_hidden is not None:
             positive_int("GPTConfig.mlp_hidden", self.mlp_hidden)
-        if self.position != "learned" and (self.d_model // self.n_head) % 2:
-            raise ValueError(
-                f"GPTConfig: {self.position} positions need an even head size, got {self.d_model // self.n_head}"
-            )
+        head_size = self.d_model // self.n_head
+        if self.position == "rotary" and head_size % 2:
+            raise ValueError(f"GPTConfig: rotary positions need an even head size (d_model / n_head), got {head_size}")
+        if self.position == "sinusoidal" and self.d_model % 2:
+            raise ValueError(f"GPTConfig: sinusoidal positions need an even d_model, got {self.d_model}")
         positive_number("GPTConfig.rope_base", self.rope_base)
+        if not isinstance(self.checkpoint_activations, bool):
+            raise ValueError(f"GPTConfig.checkpoint_activations must be a bool, got {self.checkpoint_activations!r}")
         positive_number("GPTConfig.norm_eps", self.norm_eps)
 
     @property
@@ -133,6 +138,7 @@ class GPT(nn.Module):
         if not isinstance(config, GPTConfig):
             raise TypeError(f"config must be a GPTConfig, got {type(config).__name__}")
         self.config = config
+        self.checkpoint_activations = bool(config.checkpoint_activations)
         self.token_embedding = nn.Embedding(config.vocab_size, config.d_model)
         self.position_embedding = (
             nn.Embedding(config.context_length, config.d_model) if config.position == "learned" else None
@@ -166,7 +172,9 @@ class GPT(nn.Module):
 
         ``targets`` has the shape of ``idx``; positions whose target is -100 are left out of the
         loss (a mask for padding or prompts). With ``kv_cache``, ``idx`` continues the tokens the
-        cache holds: their keys and values are reused, the new ones appended.
+        cache holds: their keys and values are reused, the new ones appended. With
+        ``checkpoint_activations`` (an attribute, from the config) a training forward keeps only each
+        block's input and recomputes the block in backward (Chen et al. 2016): less memory, more time.
         """
         _check_ids("idx", idx)
         if targets is not None and (_check_ids("targets", targets).shape != idx.shape):
@@ -191,8 +199,12 @@ class GPT(nn.Module):
             where = f"{past} cached + {time} new" if past else f"{time}"
             raise ValueError(f"sequence length {where} exceeds context_length {self.config.context_length}")
         x = self.dropout(self.embed(idx, start=past))
+        recompute = self.checkpoint_activations and kv_cache is None and self.training and torch.is_grad_enabled()
         for i, block in enumerate(self.blocks):
-            x = block(x, None if kv_cache is None else kv_cache.layers[i])
+            if recompute:  # activation checkpointing: keep only the block's input, run it again in backward
+                x = torch.utils.checkpoint.checkpoint(block, x, use_reentrant=False)
+            else:
+                x = block(x, None if kv_cache is None else kv_cache.layers[i])
         return self.ln_f(x)
 
     def embed(self, idx: torch.Tensor, start: int = 0) -> torch.Tensor:

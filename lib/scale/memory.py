@@ -136,3 +136,29 @@ def saved_activation_bytes(fn: Callable[[], Any], exclude: Iterable[torch.Tensor
     with torch.autograd.graph.saved_tensors_hooks(pack, lambda tensor: tensor):
         fn()
     return tensor_bytes(saved)
+
+
+def model_state_report(
+    n_parameters: int,
+    zero_stage: int = 0,
+    data_parallel: int = 8,
+    precision: str = "mixed",
+    optimizer: str = "adam",
+) -> str:
+    """A short table of the training state one device holds, in GiB by kind, for a widget or a print.
+
+    The numbers are :func:`model_state_bytes`'s; the last line says whether it fits an 80 GiB GPU.
+    """
+    state = model_state_bytes(n_parameters, precision, optimizer, zero_stage, data_parallel)
+    gib = 2**30
+    rows = [
+        f"{n_parameters / 1e9:.3g}B parameters, ZeRO stage {zero_stage}, {data_parallel} devices, "
+        f"{precision}, {optimizer}",
+        f"  weights         {state.weights / gib:10.2f} GiB",
+        f"  gradients       {state.gradients / gib:10.2f} GiB",
+        f"  master weights  {state.master_weights / gib:10.2f} GiB",
+        f"  optimizer state {state.optimizer / gib:10.2f} GiB",
+        f"  total           {state.total / gib:10.2f} GiB per device",
+        "  fits an 80 GiB GPU (before activations)" if state.total < 80 * gib else "  does NOT fit an 80 GiB GPU",
+    ]
+    return "\n".join(rows)

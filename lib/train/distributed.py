@@ -39,6 +39,14 @@ def mean_across_processes(values: torch.Tensor) -> torch.Tensor:
     return values / world_size()
 
 
+def is_wrapped(model: torch.nn.Module) -> bool:
+    """True when ``model`` already averages or shards its gradients itself: DDP, FSDP or FSDP2 (``fully_shard``)."""
+    from torch.distributed.fsdp import FSDPModule, FullyShardedDataParallel
+    from torch.nn.parallel import DistributedDataParallel
+
+    return isinstance(model, (DistributedDataParallel, FullyShardedDataParallel, FSDPModule))
+
+
 def barrier() -> None:
     """Wait until every process gets here (nothing to wait for when alone)."""
     if is_distributed():

@@ -50,7 +50,7 @@ class Loop:
     ) -> None:
         self.module = model
         self.model = model
-        if distributed.is_distributed() and not isinstance(model, DistributedDataParallel):
+        if distributed.is_distributed() and not distributed.is_wrapped(model):
             self.model = DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
         self.optimizer = optimizer
         self.device = device

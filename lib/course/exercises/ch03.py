@@ -15,6 +15,7 @@ from lib.models.gpt import LLAMA3_8B, gpt_on_meta
 from lib.models.positional import sinusoidal_table
 from lib.models.text_classifier import EmbeddingPoolClassifier
 from lib.scale.compute import kv_cache_bytes
+from lib.scale.memory import model_state_bytes
 from lib.scratch.metrics import confusion_matrix
 from lib.train.schedules import WarmupCosine
 
@@ -60,6 +61,14 @@ def _merges_inputs() -> dict[str, Any]:
 
 def _bytes_per_token(merges: list, text: str, n_merges: int) -> float:
     return len(to_bytes(text)) / len(BPETokenizer(merges[:n_merges]).encode(text))
+
+
+def _smallest_fp16_scale(gradient: float) -> float:
+    """The smallest power of two that, times ``gradient``, leaves a nonzero fp16 number."""
+    scale = 1.0
+    while torch.tensor(gradient * scale).half().item() == 0.0:
+        scale *= 2.0
+    return scale
 
 
 def _merge_by_hand(ids: list[int], pair: tuple[int, int], new_id: int, skip: bool = True) -> list[int]:
@@ -304,5 +313,37 @@ EXERCISES = EXERCISES + (
         reference=_masked_by_hand,
         wrong=_masked_over_all_positions,
         hint="average only over the positions that are kept: divide by how many targets are not -100",
+
+
+EXERCISES = EXERCISES + (
+    # 3.6 Training at scale
+    Exercise(
+        "3.6.checkpoint-changes-grads",
+        "does activation checkpointing change the gradients?",
+        "equal",
+        expected=lambda: False,
+        reference=lambda: False,
+        wrong=lambda: True,
+        hint="checkpointing reruns the same forward computation in backward; what could differ?",
+    ),
+    Exercise(
+        "3.6.zero2-bytes",
+        "bytes per GPU, 7B, mixed-precision Adam, ZeRO-2 on 8 GPUs",
+        "close",
+        rel=1e-9,
+        expected=lambda: model_state_bytes(7_000_000_000, "mixed", "adam", zero_stage=2, data_parallel=8).total,
+        reference=lambda: 7e9 * (2 + 2 / 8 + (4 + 8) / 8),
+        wrong=lambda: 7e9 * 16 / 8,
+        hint="stage 2 splits the gradients and the fp32 optimizer state (master copy and two moments), not the weights",
+    ),
+    Exercise(
+        "3.6.fp16-loss-scale",
+        "smallest power-of-two loss scale that keeps 1e-9 nonzero in fp16",
+        "close",
+        rel=1e-9,
+        expected=lambda: _smallest_fp16_scale(1e-9),
+        reference=lambda: 32.0,
+        wrong=lambda: 16.0,
+        hint="fp16's smallest positive number is 2**-24; a value rounds to it only from above half of it",
     ),
 )
