@@ -313,6 +313,8 @@ EXERCISES = EXERCISES + (
         reference=_masked_by_hand,
         wrong=_masked_over_all_positions,
         hint="average only over the positions that are kept: divide by how many targets are not -100",
+    ),
+)
 
 
 EXERCISES = EXERCISES + (
