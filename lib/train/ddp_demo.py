@@ -86,7 +86,10 @@ def _loss(model: nn.Module, batch: tuple[torch.Tensor, torch.Tensor]) -> torch.T
     return model(inputs, targets)[1]
 
 
-def _train(model: nn.Module, batches: list, config: DemoConfig, device: torch.device) -> list[float]:
+def _train(
+    model: nn.Module, batches: list, config: DemoConfig, device: torch.device
+) -> tuple[list[float], torch.optim.Optimizer]:
+    """The demo's one recipe, used alike by every rank and by the single-process reference."""
     optimizer = make_adamw(model, lr=config.lr, device=device)
     history = train(
         model,
@@ -100,7 +103,7 @@ def _train(model: nn.Module, batches: list, config: DemoConfig, device: torch.de
         keep_every_step=True,
         progress=False,
     )
-    return history["train_loss"]
+    return history["train_loss"], optimizer
 
 
 def single_process_run(config: DemoConfig, device: torch.device | str = "cpu") -> tuple[GPT, list[float]]:
@@ -109,7 +112,7 @@ def single_process_run(config: DemoConfig, device: torch.device | str = "cpu") -
         raise RuntimeError("single_process_run must run outside a process group (the engine would wrap it in DDP)")
     batches, vocab_size = demo_batches(config)
     model = demo_model(config, vocab_size)
-    losses = _train(model, batches, config, torch.device(device))
+    losses, _ = _train(model, batches, config, torch.device(device))
     return model, losses
 
 
@@ -151,19 +154,7 @@ def _run_strategy(strategy: str, config: DemoConfig, device: torch.device) -> di
         for block in model.blocks:  # each block gathers its weights just before it runs, then frees them
             fully_shard(block)
         fully_shard(model)
-    optimizer = make_adamw(model, lr=config.lr, device=device)
-    history = train(
-        model,
-        mine,
-        LossStep(_loss),
-        optimizer=optimizer,
-        steps=config.steps,
-        precision="fp32",
-        device=device,
-        log_every=1,
-        keep_every_step=True,
-        progress=False,
-    )
+    losses, optimizer = _train(model, mine, config, device)
     held = _held_bytes(model, optimizer.state)
     state = {name: _full(t).detach().cpu() for name, t in model.state_dict().items()}
     flat = torch.cat([t.flatten().float() for t in state.values()]).to(device)
@@ -172,7 +163,7 @@ def _run_strategy(strategy: str, config: DemoConfig, device: torch.device) -> di
     every_held = [None] * world
     dist.all_gather_object(every_held, held)
     return {
-        "losses": history["train_loss"],
+        "losses": losses,
         "replica_max_diff": max(float((c - copies[0]).abs().max()) for c in copies),
         "held_bytes": every_held,
         "n_parameters": sum(p.numel() for p in model.parameters()),
