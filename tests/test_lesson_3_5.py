@@ -14,8 +14,6 @@ from lib.lessons.lesson_3_5_finetuning import (
     labelled_subset,
     lora_copy,
     probe_budget_accuracy,
-    stand_in_config,
-    stand_in_pretrained_gpt,
     supervised_finetune,
 )
 from lib.models.gpt import GPT, GPTConfig
@@ -28,14 +26,6 @@ CONFIG = GPTConfig(vocab_size=40, context_length=48, n_layer=1, n_head=2, d_mode
 def _gpt() -> GPT:
     with seeded(0):
         return GPT(CONFIG)
-
-
-def test_stand_in_is_deterministic_without_the_cache():
-    a, tok = stand_in_pretrained_gpt("cpu", steps=2, use_cache=False)
-    b, _ = stand_in_pretrained_gpt("cpu", steps=2, use_cache=False)
-    assert a.config == stand_in_config(tok.vocab_size, "cpu")
-    for (name, x), (_, y) in zip(a.state_dict().items(), b.state_dict().items(), strict=True):
-        assert torch.equal(x, y), name
 
 
 def test_encode_known_drops_characters_outside_the_vocabulary():

@@ -1,30 +1,25 @@
 """Lesson 3.5's experiments: fine-tune a pre-trained GPT as a classifier, with SFT, and with LoRA.
 
-``stand_in_pretrained_gpt`` pre-trains a small character-level GPT on the Python documentation
-(cached through ``lib.core.checkpoint``), standing in for the chapter's pre-trained model of lesson
-3.4. Everything else takes any ``(GPT, tokenizer)`` pair, so the lesson switches models in one line.
-All training runs through :func:`lib.train.loop.train`.
+The lesson loads lesson 3.4's GPT through ``lib.train.pretrain.pretrained_gpt``; every helper here
+takes any ``(GPT, tokenizer)`` pair. All training runs through :func:`lib.train.loop.train`.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from lib.core.checkpoint import cache_dir, load_checkpoint, save_checkpoint
 from lib.core.seeding import seeded
 from lib.core.validate import positive_int, positive_number
-from lib.data.blocks import RandomBlocks
 from lib.data.char_tokenizer import CharTokenizer
 from lib.data.doc_questions import IGNORE_INDEX
 from lib.data.docstrings import LabelledTexts
-from lib.data.pydoc_corpus import load_python_docs
 from lib.data.tokenizer import Tokenizer
-from lib.models.gpt import GPT, GPTConfig
+from lib.models.gpt import GPT
 from lib.models.gpt_classifier import GPTClassifier, pad_id_sequences
 from lib.models.lora import apply_lora, trainable_parameter_count
 from lib.scale.memory import measured_model_state_bytes
@@ -33,66 +28,6 @@ from lib.train.loop import train
 from lib.train.optimizers import make_adamw
 from lib.train.schedules import warmup_cosine
 from lib.train.steps import LossStep
-
-CHECKPOINT_NAME = "lesson_3_5_stand_in_gpt.pt"
-STAND_IN_STEPS = 400
-PRETRAIN_LR = 6e-3
-
-
-def stand_in_config(vocab_size: int, device: torch.device | str = "cpu") -> GPTConfig:
-    """The stand-in GPT's shape: tiny on a CPU (about 0.1M parameters), larger on a GPU."""
-    positive_int("vocab_size", vocab_size)
-    if torch.device(device).type == "cuda":
-        return GPTConfig(vocab_size=vocab_size, context_length=256, n_layer=6, n_head=6, d_model=384)
-    return GPTConfig(vocab_size=vocab_size, context_length=128, n_layer=2, n_head=4, d_model=64)
-
-
-def _lm_loss(model: nn.Module, batch: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
-    inputs, targets = batch
-    return model(inputs, targets)[1]
-
-
-def stand_in_pretrained_gpt(
-    device: torch.device | str = "cpu", steps: int = STAND_IN_STEPS, seed: int = 0, use_cache: bool = True
-) -> tuple[GPT, CharTokenizer]:
-    """A character-level GPT pre-trained on ``load_python_docs("train")``: loaded from lib's cache, or trained.
-
-    Training is deterministic (fixed steps and seed), so an empty cache gives the same model again.
-    Returns the model in eval mode on ``device`` and its tokenizer.
-    """
-    positive_int("steps", steps)
-    device = torch.device(device)
-    text = load_python_docs("train")
-    tokenizer = CharTokenizer.from_text(load_python_docs("all"))
-    config = stand_in_config(tokenizer.vocab_size, device)
-    path = cache_dir() / f"{device.type}_{steps}_{seed}_{PRETRAIN_LR:g}_{CHECKPOINT_NAME}"
-    if use_cache and path.is_file():
-        state = load_checkpoint(path, map_location=device)
-        if state["config"] == asdict(config) and state["chars"] == "".join(tokenizer.chars):
-            model = GPT(GPTConfig(**state["config"])).to(device)
-            model.load_state_dict(state["model"])
-            return model.eval(), tokenizer
-    with seeded(seed):
-        model = GPT(config).to(device)
-    batch = 32 if device.type == "cuda" else 16
-    blocks = RandomBlocks(tokenizer.encode_tensor(text), config.context_length, batch, steps, seed=seed)
-    optimizer = make_adamw(model, lr=PRETRAIN_LR, weight_decay=0.1, device=device)
-    train(
-        model,
-        blocks,
-        LossStep(_lm_loss),
-        optimizer=optimizer,
-        steps=steps,
-        grad_clip=1.0,
-        scheduler=warmup_cosine(optimizer, steps // 10, steps),
-        device=device,
-        desc="pre-training the stand-in",
-    )
-    if use_cache:
-        save_checkpoint(
-            path, {"config": asdict(config), "chars": "".join(tokenizer.chars), "model": model.state_dict()}
-        )
-    return model.eval(), tokenizer
 
 
 def encode_known(tokenizer: Tokenizer, text: str) -> list[int]:
