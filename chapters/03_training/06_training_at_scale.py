@@ -541,6 +541,11 @@ else:
 # CUDA is present. The second strategy, `fsdp`, shards the model with FSDP2's `fully_shard`: each
 # process keeps only its half of every weight, gradient and Adam moment (ZeRO stage 3), and gathers
 # a block's full weights just before that block runs.
+#
+# Memory: `torchrun` starts three more Python processes (its launcher and two workers), each holding
+# PyTorch itself, about 300 MB. This kernel and those processes together peaked at 2.2 GB when the
+# lesson was measured, above Binder's 2 GB: on Binder this cell may be stopped; Colab or a laptop
+# runs it.
 
 # %%
 demo = DemoConfig(n_layer=2, n_head=2, d_model=32, context=32, global_batch=8, steps=10)

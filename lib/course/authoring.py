@@ -25,6 +25,7 @@ import sys
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from lib.core.files import atomic_write_text
 from lib.course.catalogue import CHAPTERS, ROOT, colab_setup_cell, lesson_sources, readme_table
@@ -111,14 +112,34 @@ def _process_peak_bytes(process) -> int:
     return int(getattr(info, "peak_wset", 0) or info.rss)
 
 
+class MeasuredRun(NamedTuple):
+    """What ``run_measured`` saw: exit code, wall seconds, and three views of peak memory in bytes."""
+
+    code: int
+    seconds: float
+    peak: int  # sum of every process's own peak: an upper bound on the tree's peak
+    largest_process_peak: int  # the peak of the single largest process (for a notebook run: its kernel)
+    tree_pss_peak: int | None  # Linux: largest sampled sum of proportional set sizes (shared pages counted once)
+
+
+def _pss_bytes(process) -> int | None:
+    """Proportional set size of one process (Linux), or None where the platform does not report it."""
+    try:
+        return int(process.memory_full_info().pss)
+    except (AttributeError, OSError):
+        return None
+
+
 def run_measured(
     command: Sequence[str], env: dict[str, str] | None = None, cwd: Path | None = None, interval: float = 0.05
-) -> tuple[int, float, int]:
-    """Run ``command``; return (exit code, seconds, peak bytes of the process and its children together).
+) -> MeasuredRun:
+    """Run ``command``; return its exit code, seconds and peak memory of the process and its children.
 
     Portable (psutil, no os.wait4 or ru_maxrss units): every ``interval`` seconds it adds up the peak memory
     of each process of the tree, so the kernel nbconvert starts is included. A sum of each process's own peak
-    bounds the tree's peak from above; it is close because nbconvert stays small while the kernel works.
+    bounds the tree's peak from above. On Linux it also samples the tree's summed PSS, which counts the pages
+    that processes share (torch's libraries) once: the figure to compare with a container's memory limit when
+    a lesson starts worker processes of its own.
     """
     import psutil
 
@@ -131,6 +152,8 @@ def run_measured(
     parent = psutil.Process(child.pid)
     peaks: dict[int, int] = {}  # pid -> largest peak seen, so a process that ended still counts
     peak = 0
+    pss_peak: int | None = None
+    samples = 0
     while child.poll() is None:
         try:
             tree = [parent, *parent.children(recursive=True)]
@@ -142,14 +165,27 @@ def run_measured(
             except psutil.Error:
                 continue  # it ended between listing and reading
         peak = max(peak, sum(peaks[p.pid] for p in tree if p.pid in peaks))
+        if samples % 4 == 0:  # PSS reads /proc/PID/smaps_rollup: cheap, but not every 50 ms
+            pss = [_pss_or_none(p) for p in tree]
+            if pss and all(value is not None for value in pss):
+                pss_peak = max(pss_peak or 0, sum(pss))
+        samples += 1
         time.sleep(interval)
-    return child.wait(), time.perf_counter() - start, peak
+    largest = max(peaks.values(), default=0)
+    return MeasuredRun(child.wait(), time.perf_counter() - start, peak, largest, pss_peak)
 
 
-def execute(source: Path, timeout: int = 600) -> tuple[float, float]:
+def _pss_or_none(process) -> int | None:
+    try:
+        return _pss_bytes(process)
+    except Exception:  # psutil.Error when it ended between listing and reading
+        return None
+
+
+def execute(source: Path, timeout: int = 600) -> MeasuredRun:
     """Sync ``source`` to its .ipynb, run it in a fresh kernel, save the outputs and the hash of the source.
 
-    Returns (seconds, peak resident memory in MiB of the run, kernel included). Progress bars are
+    Returns the measured run (seconds; peak memory of the kernel and of every process together). Progress bars are
     hidden (COURSE_QUIET=1) so that committed outputs stay readable. The notebook's metadata records the
     hash of the inputs it was executed from and the lib version, so that the pair check can prove that
     its outputs belong to its current inputs.
@@ -186,13 +222,25 @@ def execute(source: Path, timeout: int = 600) -> tuple[float, float]:
         "--log-level=WARN",
         str(notebook_path),
     ]
-    code, seconds, peak = run_measured(command, env=env, cwd=source.parent)
-    if code != 0:
+    run = run_measured(command, env=env, cwd=source.parent)
+    if run.code != 0:
         raise RuntimeError(f"{source} failed to execute; see the error above")
     data = json.loads(notebook_path.read_text(encoding="utf-8"))
     data["metadata"][STAMP_KEY] = {"source_sha256": executed, "lib_version": lib.__version__}
     _write_json_atomically(notebook_path, data)
-    return seconds, peak / 2**20
+    return run
+
+
+def describe_run(run: MeasuredRun) -> str:
+    """One line for a lesson's run: wall time, its kernel's peak, and what all its processes held at once."""
+    if run.tree_pss_peak:
+        together = f"{run.tree_pss_peak / 2**20:.0f} MiB PSS"
+    else:
+        together = f"at most {run.peak / 2**20:.0f} MiB"
+    return (
+        f"{run.seconds:.1f} s, kernel peak {run.largest_process_peak / 2**20:.0f} MiB, "
+        f"all processes together {together}"
+    )
 
 
 def set_setup_cell(source: Path, cell: str | None = None) -> bool:
@@ -244,8 +292,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if problems else 0
     if args.command == "execute":
         for source in args.sources:
-            seconds, peak = execute(source)
-            print(f"{source}: {seconds:.1f} s, peak memory {peak:.0f} MiB")
+            print(f"{source}: {describe_run(execute(source))}")
         return 0
     if args.command == "libmap":
         changed = update_between_markers(ROOT / "CONTRIBUTING.md", libmap())

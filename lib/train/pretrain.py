@@ -22,6 +22,7 @@ import torch.nn.functional as F
 
 from lib.core.checkpoint import cache_dir, load_checkpoint, save_checkpoint
 from lib.core.device import pick_device
+from lib.core.files import file_lock
 from lib.core.seeding import seeded
 from lib.core.threads import cpu_threads
 from lib.data.blocks import RandomBlocks
@@ -190,13 +191,27 @@ def pretrained_run(
     preset = get_preset(preset)
     device = pick_device() if device is None else torch.device(device)
     path = cached_path(preset)
-    if path.is_file() and not retrain:
-        run = load_pretrained(path, device)
-        if run.preset == preset:
-            return run
-    run = run_pretraining(preset, device)
-    if distributed.is_main():
-        save_pretrained(path, run)
+
+    def cached() -> Pretrained | None:
+        if path.is_file() and not retrain:
+            run = load_pretrained(path, device)
+            if run.preset == preset:
+                return run
+        return None
+
+    run = cached()
+    if run is not None:
+        return run
+    if distributed.is_distributed():  # every rank trains; rank 0 saves (a lock would stall the others)
+        run = run_pretraining(preset, device)
+        if distributed.is_main():
+            save_pretrained(path, run)
+        return run
+    with file_lock(path.with_name(path.name + ".lock")):  # another process may be training it right now
+        run = cached()
+        if run is None:
+            run = run_pretraining(preset, device)
+            save_pretrained(path, run)
     return run
 
 
