@@ -286,7 +286,7 @@ print(repr(prompt + after))
 # %% [markdown]
 # ## Temperature, top-k and top-p
 #
-# Sampling divides the logits by the **temperature** $T$ (below 1: sharper, the likeliest tokens win
+# Sampling divides the logits by the **temperature** $\tau$ (below 1: sharper, the likeliest tokens win
 # more often; above 1: flatter), keeps only the **top-k** likeliest tokens, and with **top-p**
 # (nucleus sampling) only the fewest tokens whose probabilities add up to $p$. Greedy decoding is
 # `top_k=1`. The widget calls `lib.models.sampling.complete`; below it, the same calls printed.
@@ -301,9 +301,9 @@ interactive_view(show_sample, temperature=(0.1, 2.0, 0.1), top_k=(1, 200, 1), to
 
 # %%
 for temperature in (0.3, 1.0, 1.6):
-    print(f"T={temperature}: {prompt + complete(gpt, tokenizer, prompt, 40, temperature=temperature, seed=1)!r}")
+    print(f"τ={temperature}: {prompt + complete(gpt, tokenizer, prompt, 40, temperature=temperature, seed=1)!r}")
 greedy = complete(gpt, tokenizer, prompt, 20, top_k=1)
-assert greedy == complete(gpt, tokenizer, prompt, 20, temperature=0.01, seed=5)  # T -> 0 is greedy
+assert greedy == complete(gpt, tokenizer, prompt, 20, temperature=0.01, seed=5)  # τ -> 0 is greedy
 
 # %% [markdown]
 # ## The KV cache's speed-up
