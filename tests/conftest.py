@@ -1,13 +1,27 @@
-"""Test-suite settings: hide progress bars (also in nbval's kernels) and draw plots off-screen."""
+"""Test-suite settings: hide progress bars, draw plots off-screen, and block the network.
+
+The network is blocked in this process and, through tests/offline/sitecustomize.py, in every Python
+process a test starts (chapters/conftest.py does the same for nbval's kernels), so no test can pass by
+downloading something.
+"""
 
 import os
+from pathlib import Path
 
 import matplotlib
 import pytest
 import torch
 
-# Set before nbval starts any kernel, so kernels inherit it: lib's progress bars stay hidden.
+from lib.core.offline import block_network
+
+OFFLINE_HOOK = Path(__file__).resolve().parent / "offline"
+
 os.environ["COURSE_QUIET"] = "1"
+os.environ.setdefault("COURSE_OFFLINE", "1")
+if str(OFFLINE_HOOK) not in os.environ.get("PYTHONPATH", "").split(os.pathsep):
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(OFFLINE_HOOK), os.environ.get("PYTHONPATH")]))
+if os.environ["COURSE_OFFLINE"] == "1":
+    block_network()
 matplotlib.use("Agg")
 
 

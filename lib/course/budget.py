@@ -1,0 +1,182 @@
+"""The budget report: execute every lesson in course order, measure it, and compare with the design's budgets.
+
+``python -m lib.course.budget`` runs each notebook in a fresh kernel (into a temporary copy: the committed
+notebooks are not touched), with an empty model cache by default so that the lessons that pre-train do so,
+as on a learner's first run. It prints a table (lesson, wall time, its kernel's peak memory, all its processes
+together, budget, verdict) and writes it with the machine's description to ``docs/budget.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+from lib.core.files import atomic_write_text
+from lib.core.progress import progress
+from lib.course.authoring import MeasuredRun, run_measured
+from lib.course.catalogue import CHAPTERS, lesson_sources
+
+ROOT = CHAPTERS.parent
+REPORT = ROOT / "docs" / "budget.md"
+SECONDS = 120.0
+PRETRAINING_SECONDS = 180.0
+KERNEL_BYTES = 1.5e9
+COURSE_SECONDS = 15 * 60.0
+# Lessons that pre-train a model when the cache is empty get the design's longer budget (docs/design.md).
+PRETRAINING_LESSONS = frozenset({"03_training/04_pretraining", "03_training/05_finetuning"})
+
+
+class LessonRun(NamedTuple):
+    """One lesson's measured run against its budget."""
+
+    lesson: str  # e.g. "03_training/04_pretraining"
+    run: MeasuredRun
+    seconds_budget: float
+
+    @property
+    def within_budget(self) -> bool:
+        return self.run.code == 0 and self.run.seconds <= self.seconds_budget and self.kernel_bytes <= KERNEL_BYTES
+
+    @property
+    def kernel_bytes(self) -> int:
+        return self.run.largest_process_peak
+
+
+def seconds_budget(lesson: str) -> float:
+    """The wall-time budget of ``lesson`` ('03_training/04_pretraining'): 180 s if it pre-trains, else 120 s."""
+    return PRETRAINING_SECONDS if lesson in PRETRAINING_LESSONS else SECONDS
+
+
+def lesson_name(source: Path) -> str:
+    """'03_training/04_pretraining' for chapters/03_training/04_pretraining.py (or .ipynb)."""
+    source = Path(source)
+    return f"{source.parent.name}/{source.stem}"
+
+
+def measure_lesson(notebook: Path, out_dir: Path, env: dict[str, str], timeout: int = 900) -> MeasuredRun:
+    """Execute ``notebook`` in a fresh kernel into ``out_dir`` (the original is left as it is) and measure it."""
+    notebook = Path(notebook)
+    if notebook.suffix != ".ipynb" or not notebook.is_file():
+        raise ValueError(f"notebook must be an existing .ipynb file, got {str(notebook)!r}")
+    command = [
+        sys.executable,
+        "-m",
+        "nbconvert",
+        "--to",
+        "notebook",
+        "--execute",
+        f"--output-dir={out_dir}",
+        f"--ExecutePreprocessor.timeout={timeout}",
+        "--log-level=ERROR",
+        str(notebook),
+    ]
+    return run_measured(command, env=env, cwd=notebook.parent)
+
+
+def machine_description() -> str:
+    """CPU model, logical cores, memory, OS, Python and torch versions: what the table was measured on."""
+    import psutil
+    import torch
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = psutil.virtual_memory().total / 2**30
+    return (
+        f"{cpu}, {os.cpu_count()} logical cores, {memory:.1f} GiB memory; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}, torch {torch.__version__}; no GPU used"
+    )
+
+
+def format_table(runs: Sequence[LessonRun]) -> str:
+    """The Markdown table of ``runs`` with a total row."""
+    lines = [
+        "| lesson | wall time | kernel peak | all processes (PSS) | budget | verdict |",
+        "| --- | ---: | ---: | ---: | --- | --- |",
+    ]
+    for item in runs:
+        run = item.run
+        pss = f"{run.tree_pss_peak / 2**20:,.0f} MiB" if run.tree_pss_peak else "n/a"
+        verdict = "ok" if item.within_budget else ("FAILED" if run.code else "over budget")
+        lines.append(
+            f"| {item.lesson} | {run.seconds:.1f} s | {item.kernel_bytes / 2**20:,.0f} MiB | {pss} | "
+            f"≤ {item.seconds_budget:.0f} s, ≤ {KERNEL_BYTES / 1e9:.1f} GB | {verdict} |"
+        )
+    total = sum(item.run.seconds for item in runs)
+    verdict = "ok" if total <= COURSE_SECONDS else "over budget"
+    lines.append(f"| **whole course** | **{total / 60:.1f} min** | | | ≤ {COURSE_SECONDS / 60:.0f} min | {verdict} |")
+    return "\n".join(lines)
+
+
+def report_text(runs: Sequence[LessonRun], machine: str, date: str, cache: str) -> str:
+    """The whole docs/budget.md page."""
+    slowest = sorted(runs, key=lambda item: item.run.seconds, reverse=True)[:3]
+    return (
+        "# Budget report\n\n"
+        "Generated by `python -m lib.course.budget`: every lesson executed in course order, each in a fresh\n"
+        f"kernel, {cache}. Kernel peak is the largest process's resident high-water mark (the notebook's\n"
+        "kernel); all processes is the largest sampled sum of proportional set sizes of the run's whole process\n"
+        "tree (nbconvert, the kernel and anything it launched), shared pages counted once. Budgets are those of\n"
+        "docs/design.md.\n\n"
+        f"Measured {date} on: {machine}.\n\n"
+        f"{format_table(runs)}\n\n"
+        f"Slowest: {', '.join(f'{item.lesson} ({item.run.seconds:.0f} s)' for item in slowest)}.\n"
+    )
+
+
+def run_budget(
+    sources: Sequence[Path] | None = None, cache: Path | None = None, report: Path | None = REPORT
+) -> list[LessonRun]:
+    """Execute and measure ``sources`` (default: every lesson) in order; write ``report`` unless it is None."""
+    sources = list(lesson_sources() if sources is None else sources)
+    if not sources:
+        raise ValueError("sources must name at least one lesson")
+    runs: list[LessonRun] = []
+    with tempfile.TemporaryDirectory(prefix="course-budget-") as scratch:
+        env = {**os.environ, "COURSE_QUIET": "1", "PYTHONHASHSEED": "0"}
+        env["COURSE_CACHE"] = str(cache) if cache is not None else str(Path(scratch) / "cache")
+        bar = progress(sources, desc="lessons", unit="lesson", disable=False)
+        for source in bar:
+            notebook = Path(source).with_suffix(".ipynb")
+            name = lesson_name(notebook)
+            bar.set_postfix_str(name)
+            run = measure_lesson(notebook, Path(scratch) / "out", env)
+            runs.append(LessonRun(name, run, seconds_budget(name)))
+            bar.write(format_table(runs[-1:]).splitlines()[2])
+    cache_words = (
+        "with an empty model cache (lessons pre-train as on a first run)"
+        if cache is None
+        else (f"with the model cache {cache}")
+    )
+    text = report_text(runs, machine_description(), datetime.date.today().isoformat(), cache_words)
+    print(text)
+    if report is not None:
+        atomic_write_text(report, text)
+    return runs
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line: ``python -m lib.course.budget [LESSON.py ...] [--cache DIR] [--no-write]``."""
+    parser = argparse.ArgumentParser(prog="python -m lib.course.budget", description=__doc__.splitlines()[0])
+    parser.add_argument("sources", nargs="*", type=Path, help="lessons to run (default: all, in course order)")
+    parser.add_argument("--cache", type=Path, default=None, help="model cache to use (default: a new empty one)")
+    parser.add_argument("--no-write", action="store_true", help="print the table only; leave docs/budget.md")
+    args = parser.parse_args(argv)
+    runs = run_budget(args.sources or None, cache=args.cache, report=None if args.no_write else REPORT)
+    return 0 if all(item.within_budget for item in runs) and sum(i.run.seconds for i in runs) <= COURSE_SECONDS else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
