@@ -85,3 +85,35 @@ def test_interactive_view_rejects_bad_arguments():
         interactive_view(3, n=(1, 2))
     with pytest.raises(ValueError, match="at least one control"):
         interactive_view(print)
+
+
+def test_log_scatter_offsets_move_one_label_and_reject_unknown_names():
+    ax = log_scatter([1, 2], [10, 1000], ["a", "b"], offsets={"b": (-30, 8)})
+    assert ax.texts[1].xyann == (-30, 8) and ax.texts[0].xyann == (4, 4)
+    with pytest.raises(ValueError, match="not plotted"):
+        log_scatter([1], [10], ["a"], offsets={"z": (0, 0)})
+
+
+def test_overlapping_texts_finds_labels_drawn_on_top_of_each_other():
+    from lib.viz.plots import overlapping_texts
+
+    _, ax = figure()
+    ax.set_xlim(0, 10)
+    ax.text(1, 0.5, "first label")
+    ax.text(1, 0.5, "second label")
+    ax.text(8, 0.1, "far away")
+    assert overlapping_texts(ax) == [("first label", "second label")]
+    with pytest.raises(ValueError, match="pad"):
+        overlapping_texts(ax, pad=-1)
+
+
+def test_overlapping_texts_works_on_a_figure_whose_canvas_cannot_draw():
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    from lib.viz.plots import overlapping_texts
+
+    fig, ax = figure()
+    ax.text(0.5, 0.5, "one")
+    ax.text(0.5, 0.5, "two")
+    FigureCanvasBase(fig)  # what the inline backend leaves behind once a figure has been shown
+    assert overlapping_texts(ax) == [("one", "two")]

@@ -132,3 +132,12 @@ def test_bad_inputs_are_clear_errors():
         scaling.power_law_fit([1, 2], [1, 0])
     with pytest.raises(ValueError, match="n_tokens must be a positive finite number"):
         scaling.training_budget_report(1e9, float("nan"))
+
+
+def test_log_log_r_squared_is_one_on_a_power_law_and_lower_off_it():
+    xs = [1.0, 10.0, 100.0, 1000.0]
+    assert abs(scaling.log_log_r_squared(xs, [3.0 * x**-0.5 for x in xs]) - 1) < 1e-12
+    bent = [2.0, 1.0, 0.9, 0.89]  # flattens: not one line on log axes
+    assert 0 < scaling.log_log_r_squared(xs, bent) < 0.95
+    with pytest.raises(ValueError, match="all be equal"):
+        scaling.log_log_r_squared(xs, [1.0] * 4)

@@ -44,7 +44,8 @@ from lib.course.lesson import lesson_setup
 from lib.data.milestones import milestones
 from lib.models.gpt import GPT, GPT2_LARGE, GPT2_MEDIUM, GPT2_SMALL, GPT2_XL, GPT3_175B, GPTConfig, gpt_on_meta
 from lib.scale import parameters as size
-from lib.viz.plots import PALETTE, figure, log_scatter
+from lib.scale.memory import measured_model_state_bytes, tensor_bytes
+from lib.viz.plots import PALETTE, figure, log_scatter, overlapping_texts
 from lib.viz.widgets import interactive_view
 
 device, generator = lesson_setup(seed=0)  # seed, device, one CPU thread for tiny models, the course's plot style
@@ -55,9 +56,11 @@ device, generator = lesson_setup(seed=0)  # seed, device, one CPU thread for tin
 # A **large model** (大模型) is an artificial **neural network** (人工神经网络) with billions of
 # **parameters** (模型参数) — the weights and biases that training adjusts — that has been
 # **pre-trained** (预训练) on a very large amount of data. Pre-training is mostly
-# *self-supervised*: the model learns to predict the next word (or a masked-out word) of real
-# text, so the data labels itself. (The source article calls this "unsupervised"; it is not
-# clustering, and the difference matters: there is a right answer at every position.)
+# **self-supervised learning** (自监督学习): the model learns to predict the next word (or a
+# masked-out word) of real text, so the text supplies its own labels and there is a right answer
+# at every position. GPT-1 and GPT-2 called this "unsupervised" pre-training, and the source
+# article keeps their word (无监督); *self-supervised* is the more precise term used today, since
+# the targets are there, only taken from the data itself rather than written by people.
 # The pre-trained model is then **fine-tuned** (微调) for particular tasks.
 #
 # What is a parameter? A fully connected layer that maps 3 inputs to 2 outputs computes
@@ -81,8 +84,10 @@ assert size.parameter_count(layer) == n_out * n_in + n_out == 8
 #
 # The plot shows notable models with the parameter counts their authors published (each
 # source is listed below the plot). Two notes on the source article: "Turing" is Microsoft's
-# Turing-NLG, not Google's; and its milestone "2014, Microsoft, 170 million parameters" has no
-# source we could find, so it is not on the plot.
+# Turing-NLG, not Google's; and its milestone "2014, Microsoft, 170 million parameters" matches
+# no model we could find. It most likely garbles Microsoft's Project Adam (OSDI 2014), a system
+# that trained an image network of about 2 billion connections; lesson 1.4 looks at it. It is
+# not on the plot, which holds only published parameter counts.
 
 # %%
 models = milestones()
@@ -93,7 +98,12 @@ ax = log_scatter(
     xlabel="year of release",
     ylabel="parameters (log scale)",
     title="Published parameter counts of notable models",
+    # names that would sit on a neighbour's name are moved by hand, in points from their dot
+    offsets={"Transformer (big)": (4, -11), "BERT-Large": (4, 4), "T5-11B": (-40, -3), "Turing-NLG": (4, 4),
+             "GPT-3": (4, -11), "Gopher": (-42, -2), "ERNIE 3.0 Titan": (5, -5), "MT-NLG": (-44, 0),
+             "PaLM": (5, 2), "Chinchilla": (-56, -3), "LLaMA-65B": (5, -4), "GLM-130B": (4, -11)},
 )
+assert overlapping_texts(ax) == []  # every name reads on its own
 
 # %%
 for m in models:
@@ -121,6 +131,7 @@ fit_years = torch.linspace(recent[0].year, recent[-1].year, 50, dtype=torch.floa
 ax.plot(fit_years, 2 ** (intercept + rate * fit_years), color=PALETTE[3], linestyle="--",
         label=f"fit 2018-2022: x2 every {12 / rate:.1f} months")
 ax.legend(loc="upper left")
+assert overlapping_texts(ax) == []
 ax.figure
 
 # %% [markdown]
@@ -226,30 +237,82 @@ for dtype, torch_dtype in (("fp32", torch.float32), ("bf16", torch.bfloat16), ("
     assert allocated == size.weight_memory_bytes(n_small, dtype), dtype
     print(f"{n_small:,} parameters in {dtype}: {allocated:,} bytes allocated = formula")
 
+# %% [markdown]
+# ### Training needs far more: 16 bytes per parameter, measured
+#
+# Large models are trained in **mixed precision** (混合精度): the forward and backward passes run
+# on bf16 weights, which produce bf16 gradients, while an fp32 **master copy** (主权重) of the
+# weights takes the updates (a bf16 number has only 8 significant bits, so the small updates late
+# in training would round away). The optimizer is almost always **Adam** (Kingma & Ba, 2015), a
+# form of gradient descent that keeps, for every parameter, a running average of its gradient
+# ($m$) and of its squared gradient ($v$), both in fp32, and moves each parameter by about
+# $\eta\, m / \sqrt{v}$ (chapter 2 derives it). Per parameter that is
+#
+# | what | format | bytes |
+# | --- | --- | --- |
+# | weights used by forward and backward | bf16 | 2 |
+# | their gradients | bf16 | 2 |
+# | master weights | fp32 | 4 |
+# | Adam's $m$ and $v$ | fp32 | 4 + 4 |
+#
+# **16 bytes per parameter** (ZeRO, Rajbhandari et al., 2020), before counting activations. We do
+# not take the table on trust: below we set up exactly that on a small GPT, take one real training
+# step, and count the bytes PyTorch has allocated for each kind of tensor.
+
+# %%
+torch.manual_seed(0)
+trained = GPT(GPTConfig(vocab_size=256, context_length=64, n_layer=2, n_head=2, d_model=64))
+n_trained = trained.num_parameters()
+master = [p.detach().clone().float().requires_grad_(True) for p in trained.parameters()]  # fp32 master copy
+trained.to(torch.bfloat16)  # the copy that forward and backward use
+batch = torch.randint(256, (4, 64), generator=generator)
+_, loss = trained(batch, targets=batch)  # a GPT returns (logits, loss) when given targets
+loss.backward()  # bf16 gradients, one per bf16 weight
+adam = torch.optim.Adam(master, lr=1e-3)  # Adam updates the fp32 master weights
+for fp32, bf16 in zip(master, trained.parameters(), strict=True):
+    fp32.grad = bf16.grad.float()  # each gradient, upcast for the update, one tensor at a time
+adam.step()  # creates m and v (fp32) for every master weight
+with torch.no_grad():
+    for fp32, bf16 in zip(master, trained.parameters(), strict=True):
+        fp32.grad = None  # the upcast copy is temporary
+        bf16.copy_(fp32)  # the next step's bf16 weights, rounded from the master copy
+
+counted = measured_model_state_bytes(trained, adam)  # bytes of bf16 weights, bf16 gradients, Adam's m and v
+held = {"bf16 weights": counted["weights"], "bf16 gradients": counted["gradients"],
+        "fp32 master": tensor_bytes(master), "Adam m and v": counted["optimizer"]}
+for kind, n_bytes in held.items():
+    print(f"{kind:<15} {n_bytes:>9,} bytes = {n_bytes / n_trained:.0f} per parameter")
+bytes_per_parameter = sum(held.values()) / n_trained
+print(f"{'total':<15} {sum(held.values()):>9,} bytes = {bytes_per_parameter:.0f} per parameter ({n_trained:,} parameters)")
+assert list(held.values()) == [2 * n_trained, 2 * n_trained, 4 * n_trained, 8 * n_trained]  # 2 + 2 + 4 + 8
+assert bytes_per_parameter == 16 == size.TRAINING_BYTES_PER_PARAMETER_ADAM_MIXED
+
+# %% [markdown]
+# (Adam also keeps one step counter per tensor: a few bytes per *tensor*, not per parameter, so it
+# is left out.) With the measured 16 bytes per parameter, the memory of the models above:
+
 # %%
 # NBVAL_CHECK_OUTPUT
-# training with Adam in mixed precision: bf16 weights + bf16 grads + fp32 master + two fp32 moments
-assert 2 + 2 + 4 + 4 + 4 == size.TRAINING_BYTES_PER_PARAMETER_ADAM_MIXED
 print(f"{'model':<13}" + "".join(f"{d:>11}" for d in ("fp32", "bf16", "int8")) + "   training with Adam")
 for name, n in counts.items():
     weights = "".join(f"{size.human_bytes(size.weight_memory_bytes(n, d)):>11}" for d in ("fp32", "bf16", "int8"))
-    training = size.human_bytes(n * size.TRAINING_BYTES_PER_PARAMETER_ADAM_MIXED)
+    training = size.human_bytes(n * bytes_per_parameter)
     print(f"{name:<13}{weights}   {training:>9}")
 
 # %% [markdown]
-# Merely holding GPT-3's weights in bf16 takes 349 GB, more than four 80 GB GPUs. Training
-# needs far more: with the Adam optimizer (chapter 2) in mixed precision, each parameter keeps
-# bf16 weights and gradients (2 + 2 bytes), an fp32 master copy (4) and Adam's two fp32 moment
-# estimates (4 + 4), **16 bytes per parameter** before counting activations. That is 2.8 TB for
-# GPT-3, which is why large models are trained across many GPUs at once.
+# Merely holding GPT-3's weights in bf16 takes 349 GB, more than four 80 GB GPUs. Training it
+# with Adam in mixed precision takes 16 bytes per parameter, 2.8 TB before any activations,
+# which is why large models are trained across many GPUs at once.
 #
 # ## Quantization: int8 weights in practice
 #
 # Serving in int8 is **quantization** (量化): each row of a weight matrix is stored as integers
 # $q = \operatorname{round}(w / s)$ in $[-127, 127]$ with one fp32 scale $s = \max|w| / 127$ per row, and
 # used as $w \approx q \cdot s$. The rounding error is at most $s/2$ per weight. We quantize the small
-# GPT above (`lib.compress.quantization.quantize_int8`, checked against PyTorch's own per-channel quantizer),
-# count the bytes and see how little its predictions move.
+# GPT above with `lib.compress.quantization.quantize_int8`, check every integer and scale against
+# those two formulas computed here, count the bytes and see how little its predictions move: its output **logits**
+# (logit（对数几率）, the unnormalized scores that a softmax turns into probabilities, one per word of
+# the vocabulary).
 
 # %%
 idx = torch.randint(256, (2, 64), generator=generator)
@@ -260,8 +323,9 @@ with torch.no_grad():
         if isinstance(module, nn.Linear):
             w = module.weight
             q, scale = quantize_int8(w)
-            torch_q = torch.quantize_per_channel(w, scale, torch.zeros(len(scale), dtype=torch.long), 0, torch.qint8)
-            assert torch.equal(q, torch_q.int_repr())  # the same integers as PyTorch's quantizer
+            s = w.abs().amax(dim=1) / 127  # the formulas above: s = max|w| / 127 per row, q = round(w / s)
+            assert torch.equal(scale, s) and torch.equal(q, torch.round(w / s[:, None]).to(torch.int8))
+            assert torch.equal(q.abs().amax(dim=1), torch.full_like(s, 127, dtype=torch.int8))  # each row's largest: ±127
             assert ((dequantize_int8(q, scale) - w).abs() <= scale[:, None] / 2 + 1e-7).all()  # error <= s/2
             int8_bytes += q.numel() * q.element_size() + scale.numel() * 4
             fp32_bytes += w.numel() * 4
@@ -300,14 +364,14 @@ interactive_view(show_size, n_layer=(1, 128, 1), d_model=(256, 16384, 256), voca
 # ## Summary
 #
 # - A large model (大模型) is a neural network with billions of parameters, pre-trained by
-#   self-supervision on huge data and then fine-tuned.
+#   self-supervised learning (自监督学习) on huge data and then fine-tuned.
 # - Published sizes grew from 60 million (AlexNet, 2012) to hundreds of billions. From 2018 to
 #   2022 they doubled about every five months (the fit above); since then data has grown instead.
 # - A GPT's size follows from its shape: $N = 12Ld^2 + 13Ld + (V+T)d + 2d$, checked exactly
 #   against GPT-2 and GPT-3 built on the meta device.
 # - Quantization (量化) to int8 stores a quarter of fp32's bytes, with a rounding error of at most half a step.
-# - Memory is parameters x bytes per parameter: 2 bytes in bf16 to serve, about 16 bytes to train
-#   with Adam in mixed precision.
+# - Memory is parameters x bytes per parameter: 2 bytes in bf16 to serve; to train with Adam in
+#   mixed precision, 2 + 2 + 4 + 8 = 16 bytes, which we measured on a real training step.
 #
 # ## Exercises
 #
@@ -358,6 +422,27 @@ answer_3 = blocks(12, 1536) / blocks(12, 768)
 check("1.1.blocks-growth", answer_3)
 
 # %% [markdown]
+# **4. Predict, then run.** Train the same small GPT in plain fp32 (no bf16 copy, no master
+# weights) with SGD with momentum (动量), an optimizer that keeps *one* fp32 running average of
+# the gradient per parameter where Adam keeps two. How many bytes per parameter will the training
+# state (weights, gradients, optimizer state) take? Write your prediction first; the rest of the
+# cell then sets the training up, takes a step, counts the bytes, and the check compares.
+
+# %%
+# BEGIN SOLUTION
+prediction_4 = 4 + 4 + 4
+# END SOLUTION
+torch.manual_seed(0)
+fp32_gpt = GPT(GPTConfig(vocab_size=256, context_length=64, n_layer=2, n_head=2, d_model=64))
+sgd = torch.optim.SGD(fp32_gpt.parameters(), lr=0.1, momentum=0.9)
+_, loss = fp32_gpt(batch, targets=batch)
+loss.backward()
+sgd.step()  # creates the momentum buffers
+measured_4 = sum(measured_model_state_bytes(fp32_gpt, sgd).values()) / fp32_gpt.num_parameters()
+print(f"your prediction: {prediction_4} bytes per parameter; counted: {measured_4:.0f}")
+check("1.1.sgd-momentum-bytes", prediction_4)
+
+# %% [markdown]
 # ## References
 #
 # - Radford et al., *Language Models are Unsupervised Multitask Learners*, OpenAI, 2019 (GPT-2).
@@ -366,5 +451,9 @@ check("1.1.blocks-growth", answer_3)
 # - Kaplan et al., *Scaling Laws for Neural Language Models*, 2020, arXiv:2001.08361 (the $12Ld^2$ approximation).
 # - Rajbhandari et al., *ZeRO: Memory Optimizations Toward Training Trillion Parameter Models*, SC 2020, arXiv:1910.02054 (16 bytes per parameter).
 # - The sources of every point on the timeline are printed under the plot (`lib/data/milestones.py`).
+# - Chilimbi, Suzue, Apacible & Kalyanaraman, *Project Adam: Building an Efficient and Scalable Deep Learning Training System*, OSDI 2014 (about 2 billion connections).
+# - Radford et al., *Improving Language Understanding by Generative Pre-Training*, OpenAI, 2018 (GPT-1, "unsupervised pre-training").
+# - Kingma & Ba, *Adam: A Method for Stochastic Optimization*, ICLR 2015, arXiv:1412.6980.
+# - Micikevicius et al., *Mixed Precision Training*, ICLR 2018, arXiv:1710.03740 (fp32 master weights).
 # - Dettmers et al., *LLM.int8(): 8-bit Matrix Multiplication for Transformers at Scale*, NeurIPS 2022, arXiv:2208.07339 (int8 quantization of large models and their outlier features).
 # - PyTorch documentation, *Meta device*: https://pytorch.org/docs/stable/meta.html

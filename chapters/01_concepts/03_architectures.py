@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 1.3 Architectures: MLP, CNN, RNN and the Transformer (网络架构)
 #
-# **Time:** about 1 min on a laptop CPU · **Prerequisites:** lesson 1.2 (layers, forward pass, `nn.Module`); matrix multiplication · **You will learn:** what the MLP, the CNN, the RNN and the Transformer each assume about their data, how to count their parameters, and how attention differs from convolution and recurrence.
+# **Time:** about 1 min on a laptop CPU · **Prerequisites:** lessons 1.1 (a GPT's parameter count, Adam in one paragraph) and 1.2 (layers, forward pass, `nn.Module`); matrix multiplication. Chapter 02 is not needed: cross-entropy, gradient clipping, AdamW and hooks are explained where they are used · **You will learn:** what the MLP, the CNN, the RNN and the Transformer each assume about their data, how to count their parameters, and how attention differs from convolution and recurrence.
 #
 # In this lesson you will:
 #
@@ -112,15 +112,25 @@ for digit, ax in enumerate(axes):
     ax.axis("off")
 
 # %% [markdown]
-# An MLP with 64 inputs, one hidden layer of 64 and 10 outputs (one logit per digit) has
-# $(64 + 1) \cdot 64 + (64 + 1) \cdot 10$ parameters. We train it with `lib.train.fit` for
-# 30 epochs with Adam (chapter 2 explains the optimizer).
+# An MLP with 64 inputs, one hidden layer of 64 and 10 outputs has
+# $(64 + 1) \cdot 64 + (64 + 1) \cdot 10$ parameters. Its 10 outputs are **logits** (logit（对数几率）:
+# the unnormalized scores that a softmax turns into probabilities), one per digit. Training
+# minimises the **cross-entropy** (交叉熵) loss: the softmax turns the logits $z$ into probabilities
+# $p_k = e^{z_k} / \sum_j e^{z_j}$, and the loss of an image whose true digit is $y$ is $-\log p_y$,
+# small when the model gives the right digit a high probability (chapter 2 derives it). We check
+# that formula against PyTorch's `F.cross_entropy`, then train with `lib.train.fit` for 30 epochs
+# with the Adam optimizer (lesson 1.1: gradient descent with a step scaled, per parameter, by running
+# averages of the gradient and of its square).
 
 # %%
 mlp_sizes = (64, 64, 10)
 torch.manual_seed(0)
 mlp = MLP(mlp_sizes)
 assert parameter_count(mlp) == mlp_parameter_count(mlp_sizes) == (64 + 1) * 64 + (64 + 1) * 10 == 4810
+ce_logits, ce_target = torch.tensor([[2.0, -1.0, 0.5]]), torch.tensor([0])  # the logits of one example, and its true class
+ce_by_formula = -torch.log(torch.exp(ce_logits[0, 0]) / torch.exp(ce_logits[0]).sum())
+torch.testing.assert_close(ce_by_formula, F.cross_entropy(ce_logits, ce_target))
+print(f"cross-entropy of logits {ce_logits[0].tolist()} with true class 0: {ce_by_formula:.4f} (formula) = F.cross_entropy")
 
 
 def train_digits(model: nn.Module, flat: bool) -> float:
@@ -415,6 +425,13 @@ print(f"character-level RNN: {parameter_count(char_rnn):,} parameters")
 # the cross-entropy of the next character, in nats. Two baselines: guessing uniformly among the
 # $V$ characters costs $\log V$; knowing only how often each character occurs (a unigram model)
 # costs the cross-entropy of those frequencies on the validation text.
+#
+# One more ingredient, used by every language model here: **gradient clipping** (梯度裁剪,
+# `grad_clip=1.0`). An RNN's gradients can occasionally explode: one unlucky batch produces a
+# gradient so large that a single step undoes much of the training. Before each update, if the
+# norm of all gradients together (the square root of the sum of every squared entry) exceeds 1,
+# every gradient is scaled down by the same factor so that the norm becomes 1; the direction is
+# kept, only the step is capped. Lesson 3.4 plots the norms of real training steps.
 
 # %%
 context = 128 if large else 64
@@ -428,6 +445,14 @@ def next_char_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     """Cross-entropy of the next character, averaged over every position of every block."""
     return F.cross_entropy(logits.flatten(0, 1), targets.flatten())
 
+
+# gradient clipping, by hand and by PyTorch, on two "parameters" whose gradients have norm 5
+grad_a, grad_b = torch.zeros(3, requires_grad=True), torch.zeros(1, requires_grad=True)
+grad_a.grad, grad_b.grad = torch.tensor([3.0, 0.0, 0.0]), torch.tensor([4.0])
+norm = torch.nn.utils.clip_grad_norm_([grad_a, grad_b], max_norm=1.0)  # returns the norm before clipping
+assert norm.item() == 5.0
+torch.testing.assert_close(torch.cat([grad_a.grad, grad_b.grad]), torch.tensor([3.0, 0.0, 0.0, 4.0]) / 5)  # scaled by 1 / 5
+print(f"gradient norm {norm.item():.0f} -> {torch.cat([grad_a.grad, grad_b.grad]).norm():.0f} after clip_grad_norm_(max_norm=1)")
 
 frequencies = torch.bincount(train_ids, minlength=vocab_size).double() / len(train_ids)
 uniform_loss = math.log(vocab_size)
@@ -512,16 +537,18 @@ top.grid(False)
 # scores every position $j$ by $q_i \cdot k_j$, turns the scores into weights with a softmax,
 # and returns the weighted mean of the values:
 #
-# $$\text{Attention}(Q, K, V) = \operatorname{softmax}\!\left(\frac{QK^\top}{\sqrt{d}}\right) V .$$
+# $$\text{Attention}(Q, K, V) = \operatorname{softmax}\!\left(\frac{QK^\top}{\sqrt{d_k}}\right) V ,$$
 #
-# Dividing by $\sqrt{d}$ keeps the scores' spread independent of the width $d$, so the softmax
-# does not saturate: for random queries and keys with unit-variance entries, $q \cdot k$ has
-# standard deviation $\sqrt d$, and $q \cdot k / \sqrt d$ has 1 (checked below). A language model must not peek at the future, so a **causal mask**
+# where $d_k$ is the length of each query and key: the per-head dimension, $d_k = d / h$ for a
+# model of width $d$ with $h$ heads. Dividing by $\sqrt{d_k}$ keeps the scores' spread
+# independent of $d_k$, so the softmax does not saturate: for random queries and keys with
+# unit-variance entries, $q \cdot k$ has standard deviation $\sqrt{d_k}$, and
+# $q \cdot k / \sqrt{d_k}$ has 1 (checked below). A language model must not peek at the future, so a **causal mask**
 # (因果掩码) sets the scores of later positions to $-\infty$ (weight 0) before the softmax.
 
 # %%
 def attention_from_scratch(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, causal: bool) -> torch.Tensor:
-    """softmax(Q K^T / sqrt(d)) V, with the future masked out when causal."""
+    """softmax(Q K^T / sqrt(d_k)) V, with the future masked out when causal; d_k is the last dimension of q."""
     scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
     if causal:
         time = q.shape[-2]
@@ -530,18 +557,18 @@ def attention_from_scratch(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, ca
     return scores.softmax(dim=-1) @ v
 
 
-q, k, v = torch.randn(3, 2, 4, 10, 16, generator=generator, dtype=torch.float64)  # (batch, heads, time, d)
+q, k, v = torch.randn(3, 2, 4, 10, 16, generator=generator, dtype=torch.float64)  # (batch, heads, time, d_k)
 for causal in (False, True):
     expected = F.scaled_dot_product_attention(q, k, v, is_causal=causal)
     torch.testing.assert_close(attention_from_scratch(q, k, v, causal), expected)
     torch.testing.assert_close(attention.scaled_dot_product_attention(q, k, v, causal=causal)[0], expected)
 print("our attention, lib.scratch.attention and F.scaled_dot_product_attention agree, with and without the mask")
 
-for width in (16, 1024):
-    queries, keys = torch.randn(2, 10_000, width, generator=generator)
+for d_k in (16, 1024):
+    queries, keys = torch.randn(2, 10_000, d_k, generator=generator)
     dots = (queries * keys).sum(dim=-1)
-    assert abs(dots.std().item() / math.sqrt(width) - 1) < 0.05 and abs((dots / math.sqrt(width)).std().item() - 1) < 0.05
-    print(f"d = {width:>4}: std of q.k = {dots.std():6.2f}, std of q.k / sqrt(d) = {(dots / math.sqrt(width)).std():.2f}")
+    assert abs(dots.std().item() / math.sqrt(d_k) - 1) < 0.05 and abs((dots / math.sqrt(d_k)).std().item() - 1) < 0.05
+    print(f"d_k = {d_k:>4}: std of q.k = {dots.std():6.2f}, std of q.k / sqrt(d_k) = {(dots / math.sqrt(d_k)).std():.2f}")
 
 # %% [markdown]
 # Attention's inductive bias is almost none: every position can draw on every other, and the
@@ -567,6 +594,9 @@ print("attention(shuffled input) == shuffled attention(input): it treats positio
 # blocks of width 128), on the same batches as the RNN, for the same number of steps. Like nanoGPT,
 # `gpt(idx, targets)` returns the logits and the mean next-token loss; `fit` is written for models
 # that return logits, so `LogitsOnly(gpt)` hands it the logits (the same weights are trained).
+# The optimizer is `make_adamw`'s AdamW, the variant of Adam that applies weight decay separately
+# from the gradient step (Loshchilov & Hutter, 2019); with `weight_decay=0.0`, as here, it takes the
+# same steps as Adam.
 
 # %%
 gpt_config = (GPTConfig(vocab_size=vocab_size, context_length=context, n_layer=4, n_head=4, d_model=128) if large
@@ -678,6 +708,13 @@ for ax, head, what in zip(axes, (space_head, other_head), ("most weight on space
 # information from far back must survive dozens of multiplications by $W_h$ and $\tanh'$, and the
 # gradient shrinks roughly exponentially with distance (the *vanishing gradient*, 梯度消失;
 # Bengio et al., 1994). In the Transformer, attention gives every position a direct path.
+#
+# Two PyTorch tools do the measuring. A **forward hook** (`module.register_forward_hook(fn)`) is a
+# function PyTorch calls with a module's output every time the module runs: here it catches the
+# embedding layer's output, without changing the model's code. That output is an intermediate
+# tensor, and autograd (PyTorch's 自动微分) normally throws the gradients of intermediate tensors
+# away after use; `retain_grad()` asks it to keep that one, so that after `backward()` its `.grad`
+# holds $\partial \log p / \partial e_t$ for every position $t$.
 
 # %%
 def sensitivity_by_distance(model: nn.Module, embedding: nn.Embedding, inputs: torch.Tensor,
@@ -715,8 +752,9 @@ assert far["RNN"] < 1e-2 and far["GPT (Transformer)"] > 10 * far["RNN"]
 #
 # A language model generates by repetition: predict a distribution over the next character,
 # sample one, append it, and predict again from the longer text (autoregressive generation,
-# 自回归生成). Dividing the logits by a *temperature* below 1 makes the sampling more
-# conservative.
+# 自回归生成). Dividing the logits by a **temperature** (温度) $\tau$ before the softmax,
+# $p_k \propto e^{z_k/\tau}$, sharpens the distribution when $\tau < 1$ and makes the sampling more
+# conservative; $\tau = 1$ samples from the model as trained. Here $\tau = 0.8$.
 
 # %%
 def sample(model: nn.Module, prompt: str, n_new: int, temperature: float = 0.8, seed: int = 0) -> str:
@@ -780,7 +818,7 @@ assert parameter_count(gpt) == gpt_parameter_count(L, d, vocab_size, T)
 #   digits.
 # - An RNN applies $h_t = \tanh(W_x x_t + W_h h_{t-1} + b)$ at every step; its gradients
 #   vanish with distance, which the LSTM and GRU gates ease and attention avoids.
-# - Attention is $\operatorname{softmax}(QK^\top/\sqrt d)V$ with a causal mask; without
+# - Attention is $\operatorname{softmax}(QK^\top/\sqrt{d_k})V$, $d_k$ the per-head dimension, with a causal mask; without
 #   position embeddings it treats its input as a set. Almost every large language model today
 #   is a Transformer, an architecture the source article does not mention.
 #
@@ -814,8 +852,8 @@ answer_2 = 4 * (256 * (128 + 256) + 2 * 256)
 check("1.3.lstm-params", answer_2)
 
 # %% [markdown]
-# **3.** Compute the causal attention *weights* $\operatorname{softmax}(QK^\top/\sqrt d)$ (masked)
-# for the queries and keys below, as a $5 \times 5$ tensor, from `q3` and `k3` with tensor
+# **3.** Compute the causal attention *weights* $\operatorname{softmax}(QK^\top/\sqrt{d_k})$ (masked)
+# for the queries and keys below ($d_k = 8$), as a $5 \times 5$ tensor, from `q3` and `k3` with tensor
 # operations (not with `scaled_dot_product_attention`, which returns only the weighted values).
 
 # %%
@@ -826,6 +864,24 @@ scores_3 = q3 @ k3.T / math.sqrt(8)
 answer_3 = scores_3.masked_fill(torch.ones(5, 5, dtype=torch.bool).triu(1), float("-inf")).softmax(dim=-1)
 # END SOLUTION
 check("1.3.causal-weights", answer_3)
+
+# %% [markdown]
+# **4. Predict, then run.** A common slip is to divide the scores by $d_k$ instead of
+# $\sqrt{d_k}$. For random queries and keys with unit-variance entries and $d_k = 256$, what
+# standard deviation will the slipped scores $q \cdot k / d_k$ have? Write your prediction first;
+# the cell then measures it on 10,000 random pairs and shows what the slip does to a softmax
+# over 10 keys.
+
+# %%
+# BEGIN SOLUTION
+prediction_4 = math.sqrt(256) / 256
+# END SOLUTION
+pairs = torch.randn(2, 10_000, 256, generator=torch.Generator().manual_seed(5))
+slipped = (pairs[0] * pairs[1]).sum(dim=-1) / 256
+print(f"your prediction: {prediction_4:.4f}; measured standard deviation: {slipped.std():.4f}")
+print(f"largest of 10 softmax weights: {slipped[:10].softmax(dim=-1).max():.3f} with the slip, "
+      f"{(slipped[:10] * math.sqrt(256)).softmax(dim=-1).max():.3f} with sqrt(d_k); uniform would be 0.100")
+check("1.3.score-std-slip", prediction_4)
 
 # %% [markdown]
 # ## References

@@ -137,6 +137,22 @@ def power_law_fit(xs: Sequence[float], ys: Sequence[float]) -> tuple[float, floa
     return math.exp(my - slope * mx), -slope
 
 
+def log_log_r_squared(xs: Sequence[float], ys: Sequence[float]) -> float:
+    """R² of the straight-line fit of log y on log x: 1 when the points lie exactly on a power law.
+
+    The share of the variance of log y that the line of :func:`power_law_fit` explains; a lesson
+    asserts it to back a sentence such as "on log-log axes the points lie close to a line".
+    """
+    a, alpha = power_law_fit(xs, ys)  # validates the inputs
+    ly = [math.log(y) for y in ys]
+    mean = sum(ly) / len(ly)
+    total = sum((y - mean) ** 2 for y in ly)
+    if total == 0:
+        raise ValueError("ys must not all be equal: R² is undefined for a flat line")
+    residual = sum((y - (math.log(a) - alpha * math.log(x))) ** 2 for x, y in zip(xs, ly, strict=True))
+    return 1 - residual / total
+
+
 def training_budget_report(n_parameters: float, n_tokens: float) -> str:
     """A few lines on a training run: compute 6·N·D, tokens per parameter, the Chinchilla split, memory."""
     n = positive_number("n_parameters", n_parameters)

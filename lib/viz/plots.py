@@ -7,7 +7,7 @@ figure creation is not used: with the inline backend it can stop the next cell's
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -74,24 +74,59 @@ def log_scatter(
     xlabel: str = "",
     ylabel: str = "",
     title: str | None = None,
+    offsets: Mapping[str, tuple[float, float]] | None = None,
 ):
-    """Scatter points on a logarithmic y axis and name each one: for quantities that span decades."""
+    """Scatter points on a logarithmic y axis and name each one: for quantities that span decades.
+
+    Labels alternate above and below their points; ``offsets`` maps a label to its own (dx, dy) in
+    points, for neighbours that would still collide (check with :func:`overlapping_texts`).
+    """
     if not len(xs) == len(ys) == len(labels):
         raise ValueError(f"xs, ys and labels must have equal lengths, got {len(xs)}, {len(ys)}, {len(labels)}")
     if any(y <= 0 for y in ys):
         raise ValueError("ys must all be positive on a log scale")
+    offsets = dict(offsets or {})
+    unknown = sorted(set(offsets) - set(labels))
+    if unknown:
+        raise ValueError(f"offsets names labels that are not plotted: {unknown}")
     if ax is None:
         _, ax = figure(width=8, height=4.5)
     ax.scatter(xs, ys, color=PALETTE[0], zorder=3)
     for i, (x, y, label) in enumerate(zip(xs, ys, labels, strict=True)):
         # alternate labels above and below their points so that neighbours do not overlap
-        ax.annotate(label, (x, y), textcoords="offset points", xytext=(4, 4 if i % 2 == 0 else -11), fontsize=8)
+        default = (4, 4 if i % 2 == 0 else -11)
+        ax.annotate(label, (x, y), textcoords="offset points", xytext=offsets.get(label, default), fontsize=8)
     ax.set_yscale("log")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title)
     return ax
+
+
+def overlapping_texts(ax, pad: float = 1.0) -> list[tuple[str, str]]:
+    """Pairs of texts and annotations on ``ax`` whose drawn boxes overlap (grown by ``pad`` pixels).
+
+    The figure is drawn first, so the boxes are the ones a reader sees. An empty list means every
+    label reads on its own; a lesson can assert it after placing labels by hand.
+    """
+    if pad < 0:
+        raise ValueError(f"pad must be >= 0 pixels, got {pad!r}")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = ax.figure
+    # a figure the inline backend has already shown keeps a bare canvas that cannot draw: give it Agg's
+    canvas = fig.canvas if hasattr(fig.canvas, "get_renderer") else FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    texts = [t for t in ax.texts if t.get_visible() and t.get_text()]
+    boxes = [t.get_window_extent(renderer).expanded(1, 1).padded(pad) for t in texts]
+    pairs = []
+    for i in range(len(texts)):
+        for j in range(i + 1, len(texts)):
+            if boxes[i].overlaps(boxes[j]):
+                pairs.append((texts[i].get_text(), texts[j].get_text()))
+    return pairs
 
 
 def contour_paths(x, y, z, paths, ax=None, minimum=None, title: str | None = None, levels: int = 20):

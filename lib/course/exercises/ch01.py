@@ -49,6 +49,16 @@ EXERCISES: tuple[Exercise, ...] = (
         wrong=lambda: 4.0,
         hint="compute the block count at both widths and divide; the smaller term keeps the ratio off a round number",
     ),
+    Exercise(
+        "1.1.sgd-momentum-bytes",
+        "fp32 + SGD with momentum, bytes per parameter",
+        "close",
+        rel=1e-9,
+        expected=s._fp32_momentum_bytes_per_parameter,
+        reference=lambda: 4 + 4 + 4,
+        wrong=lambda: 4 + 4 + 8,
+        hint="list what is kept per parameter: the weight, its gradient, and how many running averages, each in fp32",
+    ),
     # 1.2 Neural network basics
     Exercise(
         "1.2.neuron-output",
@@ -111,6 +121,16 @@ EXERCISES: tuple[Exercise, ...] = (
         wrong=lambda: s._attention_weights(causal=False),
         hint="scale the scores, hide from each position what comes after it, then normalize each row",
     ),
+    Exercise(
+        "1.3.score-std-slip",
+        "std of q.k / d_k for d_k = 256",
+        "close",
+        rel=0.05,
+        expected=lambda: s._slipped_score_std(256),
+        reference=lambda: math.sqrt(256) / 256,
+        wrong=lambda: 1.0,
+        hint="first the spread of q.k itself (a sum of d_k products of variance 1), then divide it by d_k",
+    ),
     # 1.4 History and scale
     Exercise(
         "1.4.llama-65b-flops",
@@ -147,6 +167,19 @@ EXERCISES: tuple[Exercise, ...] = (
         reference=lambda: s._small_gpt_step(32),
         wrong=lambda: s._small_gpt_step(64),
         hint="only attention's cost depends on the sequence length: fewer keys per query",
+    ),
+    Exercise(
+        "1.4.optimal-compute-growth",
+        "compute factor, compute-optimal 7B -> 70B",
+        "close",
+        rel=1e-9,
+        expected=lambda: (
+            compute.training_flops(70e9, compute.CHINCHILLA_TOKENS_PER_PARAMETER * 70e9)
+            / compute.training_flops(7e9, compute.CHINCHILLA_TOKENS_PER_PARAMETER * 7e9)
+        ),
+        reference=lambda: (70 / 7) ** 2,
+        wrong=lambda: 70 / 7,
+        hint="both the parameters and the tokens grow by the same factor; compute is their product",
     ),
     # 1.5 Pre-training and fine-tuning
     Exercise(

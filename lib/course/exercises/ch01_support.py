@@ -17,6 +17,7 @@ from lib.models import gan
 from lib.models.gpt import GPT, GPTConfig, gpt_on_meta
 from lib.models.lora import trainable_parameter_count
 from lib.scale import parameters, serving
+from lib.scale.memory import measured_model_state_bytes
 
 
 def _count_on_meta(build: Any) -> int:
@@ -148,3 +149,20 @@ def _sensitivity(probability: torch.Tensor, truth: torch.Tensor) -> float:
 
 def _terms_in(chapter: str) -> int:
     return sum(len(terms) for lesson, terms in terms_by_lesson().items() if lesson.startswith(chapter))
+
+
+def _fp32_momentum_bytes_per_parameter() -> float:
+    """Bytes per parameter that a small fp32 GPT and SGD with momentum hold after one real step, counted."""
+    with seeded(0):
+        model = GPT(GPTConfig(vocab_size=32, context_length=16, n_layer=1, n_head=2, d_model=16))
+    sgd = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    for p in model.parameters():
+        p.grad = torch.ones_like(p)  # a gradient of the right size and type; its values do not matter here
+    sgd.step()  # creates the momentum buffers
+    return sum(measured_model_state_bytes(model, sgd).values()) / model.num_parameters()
+
+
+def _slipped_score_std(d_k: int) -> float:
+    """Measured standard deviation of q.k / d_k over 20,000 random unit-variance pairs (not the lesson's draw)."""
+    q, k = torch.randn(2, 20_000, d_k, generator=local_generator(11))
+    return ((q * k).sum(dim=-1) / d_k).std().item()
