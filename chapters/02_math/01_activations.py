@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 2.1 Activation functions (激活函数)
 #
-# **Time:** about 1 min on a laptop CPU · **Prerequisites:** Python; derivatives and the chain rule; lesson 1.2 · **You will learn:** sigmoid, tanh, ReLU, softmax, GELU and SiLU with their derivatives, checked against PyTorch, a softmax that survives inputs of ±1000, and why sigmoid stacks stop learning.
+# **Time:** about 1 min on a laptop CPU · **Prerequisites:** Python and PyTorch tensors; derivatives and the chain rule; lesson 1.2 (a layer computes $Wx + b$; what training a network means) · **You will learn:** sigmoid, tanh, ReLU, softmax, GELU and SiLU with their derivatives, checked against PyTorch, a softmax that survives inputs of ±1000, and why sigmoid stacks stop learning.
 #
 # In this lesson you will:
 #
@@ -150,10 +150,15 @@ print("nn.Linear(4, 8) parameters:", sum(p.numel() for p in nn.Linear(4, 8).para
 #
 # $$\operatorname{GELU}(x) = x\,\Phi(x), \quad \Phi(x) = \tfrac12\bigl(1 + \operatorname{erf}(x/\sqrt2)\bigr), \qquad \operatorname{GELU}'(x) = \Phi(x) + x\,\varphi(x),$$
 #
-# with $\varphi(x) = e^{-x^2/2}/\sqrt{2\pi}$ the normal density. BERT uses it, and GPT-2's code
-# uses its tanh approximation
+# with $\varphi(x) = e^{-x^2/2}/\sqrt{2\pi}$ the normal density. The GELU paper also gives a cheaper
+# tanh approximation, and that is what the reference code of both BERT (google-research/bert,
+# `modeling.py`, function `gelu`) and GPT-2 (openai/gpt-2, `src/model.py`) computes:
 #
 # $$\operatorname{GELU}_{\tanh}(x) = \tfrac{x}{2}\Bigl(1 + \tanh\bigl(\sqrt{2/\pi}\,(x + 0.044715\,x^3)\bigr)\Bigr).$$
+#
+# PyTorch's `nn.GELU()` computes the exact erf form by default and the tanh form with
+# `approximate="tanh"`; the two differ by less than $10^{-3}$ everywhere (measured below), so a model
+# trained with one runs almost unchanged with the other.
 #
 # **SiLU** (sigmoid-weighted linear unit, also called swish) weighs $x$ by $\sigma(x)$:
 #
@@ -166,7 +171,7 @@ print("nn.Linear(4, 8) parameters:", sum(p.numel() for p in nn.Linear(4, 8).para
 #
 # Each function in `lib.scratch.activations` comes with its derivative. One cell checks all of them on
 # a dense grid from −20 to 20 plus $\pm 50, \pm 100, \pm 1000$: the values against PyTorch's
-# own functions, the derivatives against **autograd** (自动求导) applied to PyTorch's
+# own functions, the derivatives against **autograd**, PyTorch's **automatic differentiation** (自动微分), applied to PyTorch's
 # functions, in float32 and float64.
 
 # %%
@@ -197,6 +202,12 @@ for name, (function, derivative) in act.ACTIVATIONS.items():
         assert torch.isfinite(derivative(x)).all()
     print(f"{name:<9}: value and derivative equal PyTorch's on {len(test_grid)} points, float32 and float64")
 
+# %%
+dense = torch.linspace(-10, 10, 200_001, dtype=torch.float64)
+gelu_gap = (F.gelu(dense) - F.gelu(dense, approximate="tanh")).abs().max().item()
+print(f"largest |GELU - GELU_tanh| on [-10, 10]: {gelu_gap:.1e}")
+assert gelu_gap < 1e-3  # "less than 10^-3 everywhere": far from 0 both tend to relu(x) exactly
+
 # %% [markdown]
 # And in the open, for GELU, the derivative formula against a **finite difference**
 # $\bigl(f(x+h) - f(x-h)\bigr)/2h$, which needs no calculus at all:
@@ -217,7 +228,8 @@ print(f"GELU dips to {act.gelu(fine)[lowest].item():.3f} at x = {fine[lowest].it
 # %% [markdown]
 # ## Softmax: from scores to probabilities
 #
-# The article's fourth function turns a vector of scores ("logits") into a probability
+# The article's fourth function turns a vector of scores, the **logits** (logit（对数几率）: the
+# unnormalized scores that a softmax or a sigmoid turns into probabilities), into a probability
 # distribution over $n$ classes:
 #
 # $$\operatorname{softmax}(x)_i = \frac{e^{x_i}}{\sum_{j=1}^n e^{x_j}}.$$
@@ -340,7 +352,7 @@ for value in (0.0, 2.0, 5.0, 10.0):
 # Backpropagation (反向传播, lesson 2.3) sends the gradient from the loss back through the
 # layers. Through a layer $a = f(z)$, $z = W a_{\text{prev}} + b$, the chain rule gives
 #
-# $$\frac{\partial L}{\partial a_{\text{prev}}} = W^\top \Bigl( f'(z) \odot \frac{\partial L}{\partial a} \Bigr),$$
+# $$\frac{\partial \mathcal{L}}{\partial a_{\text{prev}}} = W^\top \Bigl( f'(z) \odot \frac{\partial \mathcal{L}}{\partial a} \Bigr),$$
 #
 # so every layer multiplies the gradient by its weights and by $f'(z)$. Sigmoid's $f'$ is at
 # most $\tfrac14$; thirty of them multiply to almost nothing. First the formula, checked on a
@@ -524,6 +536,26 @@ answer_3 = torch.where(xs > 0, torch.ones_like(xs), torch.full_like(xs, 0.01))
 check("2.1.leaky-relu-slope", answer_3)
 
 # %% [markdown]
+# **4. Predict, then run.** Language models sample the next token from $\operatorname{softmax}(z/\tau)$,
+# the logits divided by a **temperature** (温度) $\tau$ (chapter 3 uses it). For the logits
+# $z = (2, 1, 0.1)$, will the largest probability at $\tau = 0.5$ be `"higher"`, `"lower"` or `"the same"`
+# compared with $\tau = 1$? Write your prediction in `answer_4` *before* running the cell; the cell
+# then computes both distributions and the check compares.
+
+# %%
+# BEGIN SOLUTION
+answer_4 = "higher"
+# END SOLUTION
+z_4 = torch.tensor([2.0, 1.0, 0.1], dtype=torch.float64)
+for tau in (1.0, 0.5):
+    print(f"tau = {tau}: softmax(z / tau) =", [round(p, 3) for p in act.softmax(z_4 / tau).tolist()])
+check("2.1.temperature", answer_4)
+
+# %% [markdown]
+# Now change $\tau$ in the loop above to 0.1 and to 10, and run it again: which value of $\tau$ makes
+# sampling nearly always pick the same token, and which makes it nearly uniform?
+
+# %% [markdown]
 # ## References
 #
 # - Nair and Hinton, *Rectified Linear Units Improve Restricted Boltzmann Machines*, ICML 2010.
@@ -535,5 +567,8 @@ check("2.1.leaky-relu-slope", answer_3)
 # - Ramachandran, Zoph and Le, *Searching for Activation Functions*, 2017, arXiv:1710.05941 (swish).
 # - Shazeer, *GLU Variants Improve Transformer*, 2020, arXiv:2002.05202 (SwiGLU).
 # - Devlin et al., *BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding*, NAACL 2019, arXiv:1810.04805.
+# - Reference code that computes GELU's tanh form: google-research/bert, `modeling.py` (function `gelu`),
+#   https://github.com/google-research/bert/blob/master/modeling.py ; openai/gpt-2, `src/model.py` (function `gelu`),
+#   https://github.com/openai/gpt-2/blob/master/src/model.py
 # - Touvron et al., *LLaMA: Open and Efficient Foundation Language Models*, 2023, arXiv:2302.13971.
 # - PyTorch documentation, `torch.nn.GELU`: https://pytorch.org/docs/stable/generated/torch.nn.GELU.html

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 2.2 Loss functions (损失函数)
 #
-# **Time:** about 1 min on a laptop CPU · **Prerequisites:** lesson 2.1 (sigmoid, softmax, log-softmax); derivatives · **You will learn:** MSE, binary and multi-class cross-entropy and the hinge loss with their gradients, why losses take logits, and what goes wrong with the source article's cross-entropy and its ReLU output.
+# **Time:** about 1 min on a laptop CPU · **Prerequisites:** lesson 2.1 (sigmoid, softmax, log-softmax, logits); derivatives; lesson 1.2 (what training a classifier means; Adam is used here as a ready-made optimizer and explained in 2.5) · **You will learn:** MSE, binary and multi-class cross-entropy and the hinge loss with their gradients, why losses take logits, and what goes wrong with the source article's cross-entropy and its ReLU output.
 #
 # In this lesson you will:
 #
@@ -9,7 +9,7 @@
 #   cross-entropy** (交叉熵), each from probabilities and from logits, and the **hinge loss**
 #   (Hinge 损失); derive each gradient, code it, and check it against autograd and PyTorch's losses;
 # - see float32 turn a probability into exactly 1 and the loss into inf, while the logit form
-#   stays exact, which is why every framework's loss takes **logits** (未归一化的分数);
+#   stays exact, which is why every framework's loss takes **logits** (logit（对数几率）, lesson 2.1);
 # - show that the source article's cross-entropy (section 4.2.3) ignores the labels, and that a
 #   classifier trained with it does not learn its task, on real medical data;
 # - show what goes wrong with the ReLU output layer of the article's example (section 4.2.2).
@@ -82,7 +82,7 @@ prediction, target = torch.randn(n, dtype=torch.float64, generator=g), torch.ran
 #
 # For $n$ predictions $\hat y_i$ of real numbers $y_i$ (回归, regression):
 #
-# $$L = \frac1n \sum_{i=1}^n (\hat y_i - y_i)^2, \qquad \frac{\partial L}{\partial \hat y_i} = \frac{2}{n}(\hat y_i - y_i).$$
+# $$\mathcal{L} = \frac1n \sum_{i=1}^n (\hat y_i - y_i)^2, \qquad \frac{\partial \mathcal{L}}{\partial \hat y_i} = \frac{2}{n}(\hat y_i - y_i).$$
 
 # %%
 mse = ((prediction - target) ** 2).mean()
@@ -100,11 +100,11 @@ print(f"MSE = {mse.item():.4f} = F.mse_loss; gradient 2(y_hat - y)/n = autograd'
 # label is $y_i \in \{0, 1\}$. The **binary cross-entropy** is the negative log of the
 # probability the model gave to what actually happened:
 #
-# $$L = -\frac1n \sum_{i=1}^n \bigl[y_i \log p_i + (1 - y_i) \log(1 - p_i)\bigr].$$
+# $$\mathcal{L} = -\frac1n \sum_{i=1}^n \bigl[y_i \log p_i + (1 - y_i) \log(1 - p_i)\bigr].$$
 #
 # For one example, $\frac{d}{dp}\bigl[-y\log p - (1-y)\log(1-p)\bigr] = -\frac{y}{p} + \frac{1-y}{1-p}$, so
 #
-# $$\frac{\partial L}{\partial p_i} = \frac1n \cdot \frac{p_i - y_i}{p_i(1 - p_i)},$$
+# $$\frac{\partial \mathcal{L}}{\partial p_i} = \frac1n \cdot \frac{p_i - y_i}{p_i(1 - p_i)},$$
 #
 # which grows without bound as $p_i$ approaches 0 or 1.
 
@@ -128,7 +128,7 @@ print(f"BCE = {bce.item():.4f} = F.binary_cross_entropy; gradient (p - y) / (p(1
 # sigmoid, $p = \sigma(z)$. Since $\sigma'(z) = p(1-p)$, the chain rule cancels the dangerous
 # denominator:
 #
-# $$\frac{\partial L}{\partial z_i} = \frac{\partial L}{\partial p_i}\,\sigma'(z_i) = \frac1n\,\frac{p_i - y_i}{p_i(1 - p_i)}\, p_i(1-p_i) = \frac1n\bigl(\sigma(z_i) - y_i\bigr).$$
+# $$\frac{\partial \mathcal{L}}{\partial z_i} = \frac{\partial \mathcal{L}}{\partial p_i}\,\sigma'(z_i) = \frac1n\,\frac{p_i - y_i}{p_i(1 - p_i)}\, p_i(1-p_i) = \frac1n\bigl(\sigma(z_i) - y_i\bigr).$$
 #
 # The gradient is simply "prediction minus truth": between −1 and 1, never infinite, and far
 # from 0 whenever the prediction is far from the truth. The value too can be computed from $z$
@@ -298,7 +298,7 @@ ax_m.set_ylim(0, 4)
 ax_m.set_xlabel("margin m = y z  (y = ±1)")
 ax_m.set_ylabel("loss")
 ax_m.set_title("Binary losses as functions of the margin")
-ax_m.legend()
+ax_m.legend(loc="upper center")  # the empty top middle: no curve runs under it
 
 for kind, label, color in (("cross-entropy", "cross-entropy: p - 1", PALETTE[1]),
                            ("mse", "MSE on p: 2(p - 1) p (1 - p)", PALETTE[4])):
@@ -473,7 +473,7 @@ for row, acc in enumerate(accuracy.values()):
     ax.scatter(acc, torch.full((n_models,), float(row)) + torch.linspace(-0.15, 0.15, n_models),
                color=PALETTE[row * 3], s=25)
 ax.axvline(majority, color="grey", linestyle=":", linewidth=1)
-ax.annotate("always benign", (majority, 1.3), fontsize=8, color="grey", ha="center")
+ax.annotate(" always benign", (majority, 1.3), fontsize=8, color="grey", ha="left")  # beside the line, not on it
 ax.set_yticks([0, 1], ["cross-entropy", "article's loss"])
 ax.set_ylim(-0.5, 1.5)
 ax.set_xlim(0, 1)
@@ -493,8 +493,10 @@ assert alignment.min() > 0.8
 # Every cross-entropy model learns the task. The article's loss only pushes each prediction
 # away from $1/e$ towards 0 or 1, whichever is nearer, and the fastest way to do that is to
 # spread the scores along the direction in which the data itself varies most (its first
-# principal component, printed above). It never looks at a label: this is unsupervised
-# splitting of the data, not learning. In this data set that direction happens to separate the
+# principal component, printed above). It never looks at a label, so what it does is
+# **unsupervised** (无监督): like principal component analysis, it finds structure in the inputs
+# alone. Unsupervised learning is useful in its own right, but it is not the task the labels
+# define: this loss cannot learn *which* side means malignant. In this data set that direction happens to separate the
 # diagnoses fairly well on its own, so a model lands near 90% or near 10% depending only on the
 # sign of its random start. A loss whose result a coin flip can invert has not learned the task.
 #
@@ -664,6 +666,25 @@ batch_classes = torch.tensor([2, 1])
 answer_3 = (torch.softmax(batch_logits, dim=1) - F.one_hot(batch_classes, 3).double()) / 2
 # END SOLUTION
 check("2.2.ce-grad-batch", answer_3)
+
+# %% [markdown]
+# **4. Predict, then run.** A sigmoid output gives $p = 0.001$ to an example of class 1: confidently
+# wrong. Which loss sends the *larger* gradient back to the logit, mean squared error on $p$ or
+# binary cross-entropy? Write `"mse"` or `"cross-entropy"` in `answer_4` before you run the cell,
+# which measures both with autograd. Then change `p_4` to 0.4 (mildly wrong) and run it again:
+# does the answer stay the same?
+
+# %%
+# BEGIN SOLUTION
+answer_4 = "cross-entropy"
+# END SOLUTION
+p_4 = 0.001
+z_4 = torch.logit(torch.tensor([p_4], dtype=torch.float64)).requires_grad_(True)
+one = torch.ones(1, dtype=torch.float64)
+(mse_grad,) = torch.autograd.grad(F.mse_loss(torch.sigmoid(z_4), one), z_4)
+(ce_grad,) = torch.autograd.grad(F.binary_cross_entropy_with_logits(z_4, one), z_4)
+print(f"p = {p_4}: |d MSE / dz| = {mse_grad.abs().item():.4f}, |d BCE / dz| = {ce_grad.abs().item():.4f}")
+check("2.2.confident-wrong", answer_4)
 
 # %% [markdown]
 # ## References

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 2.3 Backpropagation (反向传播)
 #
-# **Time:** about 1 min on a laptop CPU · **Prerequisites:** derivatives and the chain rule; lessons 2.1 and 2.2 · **You will learn:** how backpropagation computes every gradient of a network by the chain rule on its computational graph, by building an autograd engine and a matrix-form backward and checking both against PyTorch and finite differences.
+# **Time:** about 1 min on a laptop CPU · **Prerequisites:** derivatives and the chain rule; matrix products and transposes; Python classes (the engine overloads `+` and `*`); lessons 2.1 (activations and their derivatives) and 2.2 (cross-entropy from logits) · **You will learn:** how backpropagation computes every gradient of a network by the chain rule on its computational graph, by building an autograd engine and a matrix-form backward and checking both against PyTorch and finite differences.
 #
 # In this lesson you will:
 #
@@ -87,7 +87,7 @@ print("after backward(): parameters unchanged, gradients filled; after step(): p
 # ## The chain rule on a computational graph
 #
 # Any computation is a graph of simple operations. Take one neuron with a sigmoid and a squared
-# error, $L = (\sigma(w x + b) - y)^2$, and name every intermediate result:
+# error, $\mathcal{L} = (\sigma(w x + b) - y)^2$, and name every intermediate result:
 #
 # ```mermaid
 # graph LR
@@ -110,13 +110,13 @@ print("after backward(): parameters unchanged, gradients filled; after step(): p
 # | $z = u + b$ | $\partial z/\partial u = 1$, $\ \partial z/\partial b = 1$ |
 # | $a = \sigma(z)$ | $\partial a/\partial z = \sigma(z)(1 - \sigma(z)) = a(1-a)$ |
 # | $d = a - y$ | $\partial d/\partial a = 1$ |
-# | $L = d^2$ | $\partial L/\partial d = 2d$ |
+# | $\mathcal{L} = d^2$ | $\partial \mathcal{L}/\partial d = 2d$ |
 #
-# The **chain rule** (链式法则) multiplies them along the path from $L$ back to a parameter:
+# The **chain rule** (链式法则) multiplies them along the path from $\mathcal{L}$ back to a parameter:
 #
-# $$\frac{\partial L}{\partial w} = \frac{\partial L}{\partial d}\,\frac{\partial d}{\partial a}\,\frac{\partial a}{\partial z}\,\frac{\partial z}{\partial u}\,\frac{\partial u}{\partial w} = 2d \cdot 1 \cdot a(1-a) \cdot 1 \cdot x, \qquad \frac{\partial L}{\partial b} = 2d \cdot a(1-a).$$
+# $$\frac{\partial \mathcal{L}}{\partial w} = \frac{\partial \mathcal{L}}{\partial d}\,\frac{\partial d}{\partial a}\,\frac{\partial a}{\partial z}\,\frac{\partial z}{\partial u}\,\frac{\partial u}{\partial w} = 2d \cdot 1 \cdot a(1-a) \cdot 1 \cdot x, \qquad \frac{\partial \mathcal{L}}{\partial b} = 2d \cdot a(1-a).$$
 #
-# Going *backward* from $L$ is what makes this cheap: $\partial L/\partial z = 2d \cdot a(1-a)$ is
+# Going *backward* from $\mathcal{L}$ is what makes this cheap: $\partial \mathcal{L}/\partial z = 2d \cdot a(1-a)$ is
 # computed once and shared by $w$, $b$ and $x$. We compute every local derivative by hand and
 # compare with PyTorch.
 
@@ -157,7 +157,7 @@ print("torch.autograd gives the same four numbers")
 # PyTorch automates exactly this bookkeeping. We can too: a `Value` holds one number, remembers
 # the operation and inputs that produced it, and knows how to pass a gradient back to those
 # inputs. `backward()` orders the graph so that every node comes after its inputs (a
-# **topological sort**), sets $\partial L/\partial L = 1$, and walks the order in reverse, each
+# **topological sort**), sets $\partial \mathcal{L}/\partial \mathcal{L} = 1$, and walks the order in reverse, each
 # node adding *local derivative × its own gradient* to each input's gradient. "Adding" matters:
 # a value used twice (like $x$ in $x \cdot x$) collects a gradient from both uses.
 #
@@ -324,7 +324,7 @@ w, x, b, y = sa.Value(w_val, label="w"), sa.Value(x_val, label="x"), sa.Value(b_
 L_lib = ((w * x + b).sigmoid() - y) ** 2
 L_lib.backward()
 ax = draw_graph(L_lib)
-ax.set_title("L = (σ(w·x + b) − y)², after backward()")
+ax.set_title("ℒ = (σ(w·x + b) − y)², after backward()")
 for got, expected in ((w.grad, dL_dw), (b.grad, dL_db), (x.grad, dL_dx)):
     assert math.isclose(got, expected, rel_tol=1e-12)
 
@@ -420,7 +420,7 @@ print(f"loss = {loss_scalar.data:.4f}; every gradient matches torch.autograd")
 # Take a two-layer network on a batch of $m$ samples: inputs $X$ ($m \times n$), a hidden ReLU
 # layer and a softmax output with one-hot targets $Y$ ($m \times k$):
 #
-# $$Z_1 = X W_1 + b_1,\quad A_1 = \mathrm{relu}(Z_1),\quad Z_2 = A_1 W_2 + b_2,\quad P = \mathrm{softmax}(Z_2),\quad L = -\frac{1}{m}\sum_{i=1}^{m}\sum_{j=1}^{k} Y_{ij}\log P_{ij}.$$
+# $$Z_1 = X W_1 + b_1,\quad A_1 = \mathrm{relu}(Z_1),\quad Z_2 = A_1 W_2 + b_2,\quad P = \mathrm{softmax}(Z_2),\quad \mathcal{L} = -\frac{1}{m}\sum_{i=1}^{m}\sum_{j=1}^{k} Y_{ij}\log P_{ij}.$$
 #
 # (Mathematics writes $XW$ with $W$ of shape $n \times h$; `nn.Linear` stores the transpose.)
 # Applying the chain rule to whole matrices gives the backward pass, from the loss back:
@@ -429,7 +429,7 @@ print(f"loss = {loss_scalar.data:.4f}; every gradient matches torch.autograd")
 #
 # $$dA_1 = dZ_2\, W_2^\top, \qquad dZ_1 = dA_1 \odot \mathrm{relu}'(Z_1), \qquad dW_1 = \frac{1}{m} X^\top dZ_1, \qquad db_1 = \frac{1}{m}\sum_i (dZ_1)_{i,:}.$$
 #
-# Here $dZ$ means the *per-sample* gradient, $m\,\partial L/\partial Z$: the mean's $1/m$ is
+# Here $dZ$ means the *per-sample* gradient, $m\,\partial \mathcal{L}/\partial Z$: the mean's $1/m$ is
 # applied once, when the samples' contributions to a weight are summed. $dZ_2 = P - Y$ is the
 # gradient of softmax cross-entropy (lesson 2.2), $\mathrm{relu}'(Z_1)$ is 1 where $Z_1 > 0$ and
 # 0 elsewhere, and $\odot$ is the elementwise product. A rule for the shapes: a gradient has the
@@ -491,7 +491,7 @@ print(f"loss {loss.item():.4f}; manual dW1, db1, dW2, db2 equal autograd's (shap
 # Autograd checked our formulas, but how is autograd itself checked, or a custom operation whose
 # backward you wrote by hand? With the definition of the derivative. The **central difference**
 #
-# $$\frac{\partial L}{\partial \theta_i} \approx \frac{L(\theta + h e_i) - L(\theta - h e_i)}{2h}$$
+# $$\frac{\partial \mathcal{L}}{\partial \theta_i} \approx \frac{L(\theta + h e_i) - \mathcal{L}(\theta - h e_i)}{2h}$$
 #
 # needs no calculus, only two forward passes per parameter, which makes it slow and reliable.
 # `lib.gradcheck.gradcheck` perturbs every entry of every input, compares the two gradients by the
@@ -571,7 +571,7 @@ print(f"lib.scratch.gradcheck: right backward {good.passed}, buggy {bad.passed};
 #   and dividing their difference by $2h$ magnifies it to about $\varepsilon |f| / h$: it *rises* as $h$ shrinks.
 #
 # The total $\frac{h^2}{6}|f'''| + \frac{\varepsilon |f|}{h}$ is smallest at $h^\ast = (3\varepsilon|f|/|f'''|)^{1/3}$.
-# We measure the relative error of the derivative of our neuron's loss $L(w)$ for 53 step sizes,
+# We measure the relative error of the derivative of our neuron's loss $\mathcal{L}(w)$ for 53 step sizes,
 # in both precisions, and draw the two terms of the model beside the measurements.
 
 # %%
@@ -712,8 +712,8 @@ print(f"training FLOPs per weight per sample: {total / (batch * matmul_params):.
 # Write your answer where the reference answer stands, then run the cell: the check tells you
 # whether you are right.
 #
-# **1.** Replace the sigmoid by tanh: $L = (\tanh(wx + b) - y)^2$ with the same numbers
-# ($w = 0.8$, $x = 1.5$, $b = -0.3$, $y = 1$). Compute $\partial L/\partial w$ by the chain rule,
+# **1.** Replace the sigmoid by tanh: $\mathcal{L} = (\tanh(wx + b) - y)^2$ with the same numbers
+# ($w = 0.8$, $x = 1.5$, $b = -0.3$, $y = 1$). Compute $\partial \mathcal{L}/\partial w$ by the chain rule,
 # by hand (no autograd). Recall $\tanh'(z) = 1 - \tanh^2(z)$.
 
 # %%
@@ -725,7 +725,7 @@ check("2.3.tanh-grad", answer_1)
 
 # %% [markdown]
 # **2.** Linear regression $\hat Y = XW$ with the mean squared error
-# $L = \frac{1}{m}\sum_{i,j} (\hat Y - Y)_{ij}^2$. Write $\partial L/\partial W$ in matrix form and
+# $\mathcal{L} = \frac{1}{m}\sum_{i,j} (\hat Y - Y)_{ij}^2$. Write $\partial \mathcal{L}/\partial W$ in matrix form and
 # compute it for the tensors below ($m = 20$ samples, 5 features, 3 outputs).
 
 # %%
@@ -756,6 +756,25 @@ print(expect_wrong(check, "2.3.regression-grad", without_the_2))
 answer_3 = 2 * (2 * 32 * 100 * 50)
 # END SOLUTION
 check("2.3.backward-flops", answer_3)
+
+# %% [markdown]
+# **4. Predict, then run.** The engine above *adds* into `.grad`, and so does PyTorch. Call
+# `backward()` twice on the same graph without zeroing the gradient in between. By what factor does
+# `x_4.grad` after the second call differ from the gradient after the first? Write the number in
+# `answer_4` before running the cell. Then put `x_4.grad = None` between the two calls and run it
+# again: this is why every training loop calls `optimizer.zero_grad()` (or `set_to_none`) each step.
+
+# %%
+# BEGIN SOLUTION
+answer_4 = 2
+# END SOLUTION
+x_4 = torch.tensor(1.5, dtype=torch.float64, requires_grad=True)
+y_4 = torch.sigmoid(x_4 * x_4)
+y_4.backward(retain_graph=True)  # keep the graph so that backward can run on it again
+first_grad = x_4.grad.item()
+y_4.backward()
+print(f"x.grad after one backward: {first_grad:.6f}; after two: {x_4.grad.item():.6f}")
+check("2.3.grad-accumulates", answer_4)
 
 # %% [markdown]
 # ## References

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 2.4 Initialization and normalization (初始化与归一化)
 #
-# **Time:** about 1 min on a laptop CPU · **Prerequisites:** lessons 2.1 to 2.3; mean and variance · **You will learn:** why the scale of the initial weights decides whether a deep network can learn, and how batch normalization, layer normalization and dropout work, built from scratch and checked against PyTorch.
+# **Time:** about 1 min on a laptop CPU · **Prerequisites:** lessons 2.1 (tanh, ReLU and their derivatives) and 2.3 (the backward pass of a layer, $W^\top$ times the upstream gradient); mean and variance of a sum of independent terms; gradient-descent training (lesson 1.2); the GPT-2 sizes ($L$ blocks of width $d$, lesson 1.3) are used as given · **You will learn:** why the scale of the initial weights decides whether a deep network can learn, and how batch normalization, layer normalization and dropout work, built from scratch and checked against PyTorch.
 #
 # In this lesson you will:
 #
@@ -163,8 +163,12 @@ assert stats["tanh", "large"].backward_std[0] > 1e10  # tanh saturates, yet grad
 # - **std 1** multiplies by about $\sqrt{128} \approx 11$ ($11/\sqrt2 \approx 8$ with ReLU): ReLU activations explode
 #   to $10^{40}$ and beyond. tanh
 #   cannot explode, so it **saturates** (饱和): almost every unit sits at $\pm 1$ (std close to 1
-#   above). The gradient through tanh is then not small, as one might guess, but huge: the few
-#   unsaturated units multiply it by 11 each layer. This is the "chaotic" regime (Poole et al., 2016).
+#   above). The gradient through tanh is then not small, as one might guess, but huge: it grows by
+#   a factor of about 2.5 per layer, to $10^{19}$ after 50 layers. Backward, each layer multiplies the
+#   gradient by $W^\top$, which alone would give $\sqrt{128} \approx 11$ (the weights' share), and by
+#   $\tanh'(z) = 1 - h^2$, which is nearly 0 for the saturated units and cancels most of it: the factor
+#   per layer is about $\sqrt{128\,\mathbb{E}[(1-h^2)^2]} \approx 11 \times 0.22 \approx 2.5$ (measured
+#   below). This is the "chaotic" regime (Poole et al., 2016).
 # - **Xavier with tanh** loses the signal slowly (tanh is a little below the identity), a factor of
 #   about 10 over 50 layers rather than $10^{40}$. PyTorch's `calculate_gain("tanh")` $= 5/3$ is a
 #   multiplier that compensates for that.
@@ -182,6 +186,29 @@ for w_layer in tanh_large:
 saturated = (h.abs() > 0.99).double().mean().item()
 print(f"tanh, std 1, layer 5: {saturated:.0%} of units have |h| > 0.99 (their derivative 1 - h² < 0.02)")
 assert saturated > 0.7
+
+# %% [markdown]
+# Now the backward factor. Going back through layer $l$, $g_{l-1} = W_l^\top\bigl(\tanh'(z_l) \odot g_l\bigr)$:
+# each entry of $g_{l-1}$ sums 128 products, so its variance is $128 \cdot \mathrm{Var}(w) \cdot \mathbb{E}[\tanh'(z_l)^2]
+# \cdot \mathrm{Var}(g_l)$ with $\mathrm{Var}(w) = 1$. We measure $\mathbb{E}[(1-h_l^2)^2]$ at every layer of the
+# std-1 tanh network of the table, predict the gradient's growth per layer from it, and compare with the
+# growth the backward pass actually produced (the geometric mean over the 49 layer-to-layer steps).
+
+# %%
+h = torch.randn(256, 128, generator=torch.Generator().manual_seed(10_000), dtype=torch.float64)
+tanh_slope_sq = []  # E[tanh'(z_l)^2] = E[(1 - h_l^2)^2], layer by layer
+for w_layer in make_weights("large", depth=50, width=128, seed=0):  # the weights layer_statistics drew above
+    h = torch.tanh(h @ w_layer.T)
+    tanh_slope_sq.append(((1 - h**2) ** 2).mean().item())
+# layer l's slope acts on the way from layer l to l - 1, for l = 2..50
+predicted = math.exp(sum(0.5 * math.log(128 * q) for q in tanh_slope_sq[1:]) / 49)
+large_tanh = stats["tanh", "large"]
+measured = (large_tanh.backward_std[0] / large_tanh.backward_std[-1]).item() ** (1 / 49)
+rms_slope = math.sqrt(sum(tanh_slope_sq[1:]) / 49)
+print(f"weights alone: sqrt(128) = {math.sqrt(128):.2f}; rms of tanh' = {rms_slope:.3f}")
+print(f"gradient growth per layer: predicted {predicted:.3f}, measured {measured:.3f}")
+assert 2.3 < measured < 2.7  # "about 2.5 per layer", far from 11
+assert abs(measured / predicted - 1) < 0.03  # the variance argument explains it within 3%
 
 # %% [markdown]
 # ## Compared with `torch.nn.init`, and with `nn.Linear`'s default
@@ -536,7 +563,7 @@ for name, history in histories.items():
 axes[0].axhline(math.log(10), color=PALETTE[7], lw=0.8, ls=":")
 axes[0].set(xlabel="epoch", ylabel="training loss", title=f"{depth} hidden ReLU layers on digits")
 axes[1].set(xlabel="epoch", ylabel="test accuracy", ylim=(0, 1))
-axes[1].legend()
+axes[1].legend(loc="lower right", bbox_to_anchor=(1.0, 0.12))  # between the curves, off the lines
 
 final = {name: h.last("val_metric") for name, h in histories.items()}
 for name, acc in final.items():
@@ -630,6 +657,23 @@ print(expect_wrong(check, "2.4.batchnorm-eval", with_batch_stats))
 answer_3 = (2 * 12 + 1) * 2 * 768
 # END SOLUTION
 check("2.4.layernorm-params", answer_3)
+
+# %% [markdown]
+# **4. Predict, then run.** Take the saturated std-1 tanh network and make it 4 times wider (512
+# units per layer instead of 128). Will the gradient's growth per layer be `"larger"`, `"smaller"` or
+# `"the same"`? Write your prediction in `answer_4`, then run the cell, which measures both widths.
+# Afterwards, explain the size of the change: the weights' share, $\sqrt{n}$, doubles; what happens to
+# $\mathbb{E}[\tanh'^2]$ when the pre-activations $z$ get larger?
+
+# %%
+# BEGIN SOLUTION
+answer_4 = "larger"
+# END SOLUTION
+for width in (128, 512):
+    wide = layer_statistics("large", "tanh", depth=20, width=width)
+    growth = (wide.backward_std[0] / wide.backward_std[-1]).item() ** (1 / 19)
+    print(f"width {width}: gradient growth per layer {growth:.2f}")
+check("2.4.wider-tanh", answer_4)
 
 # %% [markdown]
 # ## References

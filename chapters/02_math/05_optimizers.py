@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 2.5 Optimizers (优化器)
 #
-# **Time:** about 30 s on a laptop CPU · **Prerequisites:** 2.2 losses; 2.3 backpropagation (gradients) · **You will learn:** that batch, stochastic and mini-batch gradient descent differ only in which samples the gradient averages over, and how momentum, RMSProp, Adam and AdamW turn a gradient into a step, each checked against torch.optim.
+# **Time:** about 30 s on a laptop CPU · **Prerequisites:** lesson 2.2 (the loss as a mean over samples); lesson 2.3 (what a gradient is and how backward computes it); mean and variance of an average of samples · **You will learn:** that batch, stochastic and mini-batch gradient descent differ only in which samples the gradient averages over, and how momentum, RMSProp, Adam and AdamW turn a gradient into a step, each checked against torch.optim.
 #
 # In this lesson you will:
 #
@@ -71,11 +71,11 @@ epochs = 5 if device.type == "cuda" else 3
 # %% [markdown]
 # ## One update rule, three ways to average the gradient
 #
-# Training (训练) lowers a loss $J(\theta)$ by repeating one **gradient descent** (梯度下降) step
+# Training (训练) lowers a loss $\mathcal{L}(\theta)$ by repeating one **gradient descent** (梯度下降) step
 #
-# $$\theta \leftarrow \theta - \alpha \, \nabla_\theta J_S(\theta), \qquad J_S(\theta) = \frac{1}{|S|} \sum_{i \in S} \ell_i(\theta),$$
+# $$\theta \leftarrow \theta - \eta \, \nabla_\theta \mathcal{L}_S(\theta), \qquad \mathcal{L}_S(\theta) = \frac{1}{|S|} \sum_{i \in S} \ell_i(\theta),$$
 #
-# where $\alpha$ is the **learning rate** (学习率) and $\ell_i$ the loss on sample $i$. The source
+# where $\eta$ is the **learning rate** (学习率) and $\ell_i$ the loss on sample $i$. The source
 # article (4.1.3) writes gradient descent, SGD and BGD with this same formula and stops there, as if
 # they were one method. They differ in one thing only: **which samples $S$ the gradient averages over**.
 #
@@ -237,12 +237,12 @@ assert final["SGD, B = 1 (lr 0.03)"] < final["mini-batch, B = 32 (lr 0.2)"] < fi
 # Gradient descent forgets everything but the current gradient. **Momentum** keeps a running sum
 # of past gradients, a velocity $v$ that decays by $\mu$ (typically 0.9) per step:
 #
-# $$v_t = \mu\, v_{t-1} + g_t, \qquad \theta_t = \theta_{t-1} - \alpha\, v_t, \qquad v_0 = 0 .$$
+# $$v_t = \mu\, v_{t-1} + g_t, \qquad \theta_t = \theta_{t-1} - \eta\, v_t, \qquad v_0 = 0 .$$
 #
 # Where gradients agree from step to step (along a long valley), the velocity builds up to
 # $g/(1-\mu)$, ten times the gradient; where they flip sign (across a narrow valley), they cancel.
 # We write the rule out for a 2-vector on a quadratic bowl and check it against `torch.optim.SGD`.
-# (Some texts write $v_t = \mu v_{t-1} + (1-\mu) g_t$; that is the same method with $\alpha$ divided
+# (Some texts write $v_t = \mu v_{t-1} + (1-\mu) g_t$; that is the same method with $\eta$ divided
 # by $1 - \mu$, also checked below.)
 
 # %%
@@ -291,11 +291,11 @@ torch.testing.assert_close(velocity, constant_g / (1 - mu))  # a steady gradient
 # gives each parameter its own scale: it keeps a running mean of the *squared* gradient and divides
 # by its root,
 #
-# $$s_t = \rho\, s_{t-1} + (1-\rho)\, g_t^2, \qquad \theta_t = \theta_{t-1} - \alpha\,\frac{g_t}{\sqrt{s_t} + \varepsilon},$$
+# $$s_t = \rho\, s_{t-1} + (1-\rho)\, g_t^2, \qquad \theta_t = \theta_{t-1} - \eta\,\frac{g_t}{\sqrt{s_t} + \varepsilon},$$
 #
 # elementwise, with $\rho$ about 0.99 (PyTorch calls it `alpha`) and a tiny $\varepsilon$ that keeps
 # the division safe. A coordinate with large gradients takes smaller steps, one with small gradients
-# larger ones: roughly $\alpha$ per step in each, whatever the gradient's scale.
+# larger ones: roughly $\eta$ per step in each, whatever the gradient's scale.
 
 # %%
 lr, rho, eps = 0.02, 0.99, 1e-8
@@ -318,18 +318,18 @@ print("RMSProp by hand = torch.optim.RMSprop for 30 steps")
 # $1 - \beta^t$ removes that **bias**:
 #
 # $$m_t = \beta_1 m_{t-1} + (1-\beta_1)\, g_t, \qquad v_t = \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2,$$
-# $$\hat m_t = \frac{m_t}{1-\beta_1^t}, \qquad \hat v_t = \frac{v_t}{1-\beta_2^t}, \qquad \theta_t = \theta_{t-1} - \alpha\,\frac{\hat m_t}{\sqrt{\hat v_t} + \varepsilon},$$
+# $$\hat m_t = \frac{m_t}{1-\beta_1^t}, \qquad \hat v_t = \frac{v_t}{1-\beta_2^t}, \qquad \theta_t = \theta_{t-1} - \eta\,\frac{\hat m_t}{\sqrt{\hat v_t} + \varepsilon},$$
 #
 # with $\beta_1 = 0.9$, $\beta_2 = 0.999$, $\varepsilon = 10^{-8}$ by default.
 #
 # **Two corrections to the source article.** It says Adam "combines SGD and Momentum": it combines
 # *momentum* ($m$) and *RMSProp* ($v$). And its formula (4.1.3 and 4.2.5),
-# $\theta \leftarrow \theta - \alpha\, m / \big((1-\beta_1^t)(1-\beta_2^t)\big)$, has no $v$ and no
+# $\theta \leftarrow \theta - \eta\, m / \big((1-\beta_1^t)(1-\beta_2^t)\big)$, has no $v$ and no
 # $\varepsilon$ at all and multiplies the two corrections together; the last section measures what
 # that does.
 #
 # At $t = 1$ the correction makes $\hat m_1 = g_1$ and $\hat v_1 = g_1^2$ exactly, so the first step
-# is $\alpha\, g_1 / (|g_1| + \varepsilon)$: a step of almost exactly $\alpha$ in every coordinate,
+# is $\eta\, g_1 / (|g_1| + \varepsilon)$: a step of almost exactly $\eta$ in every coordinate,
 # whatever the size of the gradient.
 
 # %%
@@ -353,7 +353,7 @@ torch.testing.assert_close(torch.stack(by_hand), adam_reference)
 print("Adam by hand = torch.optim.Adam for 30 steps; first step:", [round(x, 6) for x in first_step.tolist()])
 
 # %% [markdown]
-# The gradient at the start is $(-4, 37.5)$, yet the first step is $(+0.2, -0.2)$: $\alpha$ in each
+# The gradient at the start is $(-4, 37.5)$, yet the first step is $(+0.2, -0.2)$: $\eta$ in each
 # coordinate, pointing downhill. That scale-free step is Adam's main practical virtue: one learning
 # rate works for parameters whose gradients differ by orders of magnitude.
 #
@@ -366,16 +366,12 @@ print("Adam by hand = torch.optim.Adam for 30 steps; first step:", [round(x, 6) 
 # **AdamW** (Loshchilov & Hutter, 2019) decouples the two: it shrinks the weights directly, then
 # takes an ordinary Adam step on the loss gradient alone,
 #
-# $$\theta \leftarrow \theta - \alpha\lambda\,\theta, \qquad \theta \leftarrow \theta - \alpha\,\frac{\hat m_t}{\sqrt{\hat v_t} + \varepsilon}.$$
+# $$\theta \leftarrow \theta - \eta\lambda\,\theta, \qquad \theta \leftarrow \theta - \eta\,\frac{\hat m_t}{\sqrt{\hat v_t} + \varepsilon}.$$
 #
 # It is the default optimizer for training Transformers and large language models.
 
 # %%
 lr, beta1, beta2, eps, wd = 0.2, 0.9, 0.999, 1e-8, 0.1
-probe = torch.tensor([-4.0, 1.5], dtype=torch.float64, requires_grad=True)
-(penalty_gradient,) = torch.autograd.grad(wd / 2 * (probe**2).sum(), probe)
-torch.testing.assert_close(penalty_gradient, wd * probe.detach())  # the L2 penalty adds lambda * theta to g
-
 theta = torch.tensor([-4.0, 1.5], dtype=torch.float64)
 m, v = torch.zeros(2, dtype=torch.float64), torch.zeros(2, dtype=torch.float64)
 by_hand = [theta.clone()]
@@ -389,6 +385,17 @@ for t in range(1, 31):
 adamw_reference = run_torch(lambda p: torch.optim.AdamW(p, lr=lr, betas=(beta1, beta2), eps=eps, weight_decay=wd))
 torch.testing.assert_close(torch.stack(by_hand), adamw_reference)
 l2_reference = run_torch(lambda p: torch.optim.Adam(p, lr=lr, betas=(beta1, beta2), eps=eps, weight_decay=wd))
+
+# Adam's weight_decay is the L2 penalty: plain Adam on loss + lambda/2 |theta|^2, differentiated by autograd
+theta_l2 = torch.tensor([-4.0, 1.5], dtype=torch.float64, requires_grad=True)
+adam_l2 = torch.optim.Adam([theta_l2], lr=lr, betas=(beta1, beta2), eps=eps)
+penalized = [theta_l2.detach().clone()]
+for _ in range(30):
+    adam_l2.zero_grad()
+    (quadratic(theta_l2, condition=25.0) + wd / 2 * (theta_l2**2).sum()).backward()
+    adam_l2.step()
+    penalized.append(theta_l2.detach().clone())
+torch.testing.assert_close(torch.stack(penalized), l2_reference)
 print("AdamW by hand = torch.optim.AdamW for 30 steps")
 print("after 30 steps: AdamW", [round(x, 3) for x in adamw_reference[-1].tolist()],
       "| Adam with L2 penalty", [round(x, 3) for x in l2_reference[-1].tolist()])
@@ -490,8 +497,8 @@ print("hand-written gradients of both surfaces = autograd at 50 random points")
 
 # %% [markdown]
 # Why is the quadratic hard for plain gradient descent? Each coordinate evolves on its own:
-# $x_t = (1-\alpha)^t x_0$ and $y_t = (1 - \alpha\kappa)^t y_0$. The steep direction is stable only if
-# $|1 - \alpha\kappa| < 1$, that is $\alpha < 2/\kappa = 0.08$; at such a small $\alpha$ the flat
+# $x_t = (1-\eta)^t x_0$ and $y_t = (1 - \eta\kappa)^t y_0$. The steep direction is stable only if
+# $|1 - \eta\kappa| < 1$, that is $\eta < 2/\kappa = 0.08$; at such a small $\eta$ the flat
 # direction shrinks by at most $1 - 2/\kappa$ per step. The larger the condition number $\kappa$,
 # the slower the crawl. `lib.loss_surfaces.trajectory` runs any `lib.scratch.optimizers` optimizer on a surface
 # and returns the points it visits; we check it against those formulas.
@@ -551,7 +558,7 @@ assert final_loss["rosenbrock", "momentum"] < final_loss["rosenbrock", "adam"] <
 #   per-coordinate scaling is exactly right; in a tilted valley it helps less.
 # - **RMSProp**'s first step on Rosenbrock jumps up and to the right. It has no bias correction:
 #   with $\rho = 0.999$ (here $\rho = \beta_2$), $s_1 = (1-\rho)\, g_1^2$ is 1000 times too small, so its
-#   first step is $\alpha\, g_1 / (\sqrt{0.001\, g_1^2} + \varepsilon) \approx 31.6\,\alpha$ in each
+#   first step is $\eta\, g_1 / (\sqrt{0.001\, g_1^2} + \varepsilon) \approx 31.6\,\eta$ in each
 #   coordinate. Adam's bias correction exists to prevent exactly this.
 
 # %%
@@ -598,13 +605,13 @@ interactive_view(show_optimizer, surface=["rosenbrock", "quadratic"],
 # %% [markdown]
 # ## The article's Adam formula, measured
 #
-# The article's update is $\theta \leftarrow \theta - \alpha\, m_t / \big((1-\beta_1^t)(1-\beta_2^t)\big)$
+# The article's update is $\theta \leftarrow \theta - \eta\, m_t / \big((1-\beta_1^t)(1-\beta_2^t)\big)$
 # (`lib.scratch.optimizers.ArticleAdam`). Written with $\hat m_t = m_t/(1-\beta_1^t)$ it is
-# $\theta \leftarrow \theta - \frac{\alpha}{1-\beta_2^t}\,\hat m_t$: momentum SGD whose learning rate
+# $\theta \leftarrow \theta - \frac{\eta}{1-\beta_2^t}\,\hat m_t$: momentum SGD whose learning rate
 # is multiplied by $1/(1-\beta_2^t)$, which is $1000$ at $t = 1$, about $100$ at $t = 10$ and
 # $10.5$ at $t = 100$ with $\beta_2 = 0.999$. So:
 #
-# 1. its first step is $\alpha\, g_1/(1-\beta_2) = 1000\,\alpha\, g_1$ instead of Adam's $\approx \alpha$ per
+# 1. its first step is $\eta\, g_1/(1-\beta_2) = 1000\,\eta\, g_1$ instead of Adam's $\approx \eta$ per
 #    coordinate;
 # 2. with no $\sqrt{\hat v}$ to divide by, its steps grow with the gradient's scale: multiply the
 #    loss by 100 and every step is 100 times larger. Adam's steps do not change.
@@ -661,7 +668,7 @@ assert spread < 1.01 and max(after["article_adam"]) > 1e10 and min(after["articl
 # small and diverges when they are 10 times larger: its learning rate would have to be re-tuned for
 # every change of scale. Real losses change scale all the time: summing instead of averaging over a
 # batch multiplies the gradient by the batch size. We train the digits MLP for 300 mini-batches of
-# 32 with each optimizer at $\alpha = 10^{-3}$, once with the mean loss and once with the sum.
+# 32 with each optimizer at $\eta = 10^{-3}$, once with the mean loss and once with the sum.
 
 # %%
 X_all, y_all = train.flat.to(device), train.labels.to(device)
@@ -704,37 +711,37 @@ assert peak > 100 * curves["sum", "article_adam"][0]
 # runs. With the summed loss its first steps, 1000 times too large and 32 times larger again, throw
 # the loss up by a factor of hundreds before it recovers. Both of its runs are far behind Adam after
 # 300 steps: past its first few huge steps its effective
-# learning rate $\alpha/(1-\beta_2^t)$ decays towards $\alpha = 10^{-3}$, a rate at which SGD learns
+# learning rate $\eta/(1-\beta_2^t)$ decays towards $\eta = 10^{-3}$, a rate at which SGD learns
 # slowly. What makes Adam work is exactly what the article dropped: dividing by $\sqrt{\hat v}$.
 #
 # ## Summary
 #
-# - One update rule, $\theta \leftarrow \theta - \alpha \nabla J_S$. Batch, stochastic and mini-batch
+# - One update rule, $\theta \leftarrow \theta - \eta \nabla \mathcal{L}_S$. Batch, stochastic and mini-batch
 #   gradient descent differ only in the samples $S$ the gradient averages over. The mini-batch
 #   gradient is unbiased (over an epoch its average is exactly the full gradient) and its squared
 #   error falls as $1/B$.
 # - Momentum accumulates a velocity $v = \mu v + g$. RMSProp divides by the root of a running mean of
-#   $g^2$. Adam does both, with bias correction: $\theta \leftarrow \theta - \alpha\,\hat m/(\sqrt{\hat v} + \varepsilon)$.
+#   $g^2$. Adam does both, with bias correction: $\theta \leftarrow \theta - \eta\,\hat m/(\sqrt{\hat v} + \varepsilon)$.
 #   AdamW decays the weights directly instead of through the gradient.
 # - `lib.scratch.optimizers` implements each in plain tensor code and matches `torch.optim` to $10^{-6}$ at every
 #   step of 100 on a real model.
-# - The article's Adam, $\alpha\, m/((1-\beta_1^t)(1-\beta_2^t))$, takes a first step 1000 times too
+# - The article's Adam, $\eta\, m/((1-\beta_1^t)(1-\beta_2^t))$, takes a first step 1000 times too
 #   large and scales with the gradient; measured, it diverges when the loss is 10 times larger.
 #
 # ## Exercises
 #
-# **1.** A parameter's first gradient is $g_1 = 0.003$. With $\alpha = 0.01$ and the default betas
+# **1.** A parameter's first gradient is $g_1 = 0.003$. With $\eta = 0.01$ and the default betas
 # and $\varepsilon$, how far does Adam move it on its first step (a positive number)?
 
 # %%
 # BEGIN SOLUTION
-g_1, alpha = 0.003, 0.01
-answer_1 = alpha * g_1 / (abs(g_1) + 1e-8)
+g_1, eta = 0.003, 0.01
+answer_1 = eta * g_1 / (abs(g_1) + 1e-8)
 # END SOLUTION
 check("2.5.adam-first-step", answer_1)
 
 # %% [markdown]
-# The check rejects the article's formula, whose first step is $\alpha\,(1-\beta_1) g_1 / ((1-\beta_1)(1-\beta_2))$:
+# The check rejects the article's formula, whose first step is $\eta\,(1-\beta_1) g_1 / ((1-\beta_1)(1-\beta_2))$:
 
 # %%
 article_answer = 0.01 * (1 - 0.9) * 0.003 / ((1 - 0.9) * (1 - 0.999))
@@ -751,7 +758,7 @@ answer_2 = 2 / 100
 check("2.5.max-lr", answer_2)
 
 # %% [markdown]
-# **3.** Take one AdamW step by hand: $\theta = (1, -2)$, gradient $(0.5, 0.1)$, $\alpha = 0.1$,
+# **3.** Take one AdamW step by hand: $\theta = (1, -2)$, gradient $(0.5, 0.1)$, $\eta = 0.1$,
 # $\lambda = 0.5$, default betas and $\varepsilon$. Give the new $\theta$ as a float64 tensor.
 
 # %%
@@ -763,6 +770,26 @@ m_3, v_3 = (1 - 0.9) * g_3, (1 - 0.999) * g_3**2
 answer_3 = theta_3 - 0.1 * (m_3 / (1 - 0.9)) / ((v_3 / (1 - 0.999)).sqrt() + 1e-8)
 # END SOLUTION
 check("2.5.adamw-step", answer_3)
+
+# %% [markdown]
+# **4. Predict, then run.** Multiply the loss by 1,000 (for instance by summing over a batch of 1,000
+# instead of averaging), so every gradient is 1,000 times larger. By what factor does Adam's first
+# step change? Write the factor in `answer_4` before running the cell, which takes one step of
+# `torch.optim.Adam` with each gradient. Then replace `torch.optim.Adam` by `torch.optim.SGD` and run
+# it again: which optimizer needs its learning rate retuned when the loss is rescaled?
+
+# %%
+# BEGIN SOLUTION
+answer_4 = 1.0
+# END SOLUTION
+steps_4 = []
+for scale in (1.0, 1000.0):
+    w_4 = torch.zeros(2, dtype=torch.float64, requires_grad=True)
+    w_4.grad = scale * torch.tensor([0.003, -0.5], dtype=torch.float64)
+    torch.optim.Adam([w_4], lr=0.01).step()
+    steps_4.append(w_4.detach().abs())
+print("first step, gradient x1:", steps_4[0].tolist(), " x1000:", steps_4[1].tolist())
+check("2.5.gradient-scale", answer_4)
 
 # %% [markdown]
 # ## References

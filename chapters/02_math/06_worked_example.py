@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 2.6 A worked example, done right (完整示例)
 #
-# **Time:** about 15 s on a laptop CPU · **Prerequisites:** 2.2 losses; 2.3 backpropagation; 2.5 optimizers · **You will learn:** to train a 3-layer network twice from the same weights, once entirely by hand (forward, matrix backward, Adam) and once with nn.Module, autograd and torch.optim, and get the same numbers at every step.
+# **Time:** about 15 s on a laptop CPU · **Prerequisites:** lesson 2.2 (binary cross-entropy from logits); lesson 2.3 (the matrix-form backward pass); lesson 2.5 (Adam with bias correction); `nn.Module` and `torch.optim` as used in lesson 1.6 · **You will learn:** to train a 3-layer network twice from the same weights, once entirely by hand (forward, matrix backward, Adam) and once with nn.Module, autograd and torch.optim, and get the same numbers at every step.
 #
 # The source article's section 4.2 walks through one example: a binary classification problem
 # (二分类问题) with 100 samples of 10 features, a 3-layer fully connected network with ReLU,
@@ -144,9 +144,9 @@ assert stuck > 0 and labelled_1 > 0 and ((sigmoid_output > 0) & (sigmoid_output 
 # For labels $y^*_i \in \{0, 1\}$ and predicted probabilities $y_i$, the **binary cross-entropy**
 # (二元交叉熵) is
 #
-# $$L = -\frac{1}{m}\sum_{i=1}^{m}\Big[y^*_i \log y_i + (1 - y^*_i)\log(1 - y_i)\Big].$$
+# $$\mathcal{L} = -\frac{1}{m}\sum_{i=1}^{m}\Big[y^*_i \log y_i + (1 - y^*_i)\log(1 - y_i)\Big].$$
 #
-# **The article's 4.2.3 writes** $L = -\frac{1}{m}\sum_i y_i \log y_i$: the prediction twice and no
+# **The article's 4.2.3 writes** $\mathcal{L} = -\frac{1}{m}\sum_i y_i \log y_i$: the prediction twice and no
 # label at all, so it gives the same loss whatever the labels are, and minimizing it teaches nothing
 # about the task (`lib.losses.article_cross_entropy` keeps it, to show that). We check both claims,
 # and that our formula is PyTorch's `binary_cross_entropy` and the course's `lib.scratch.losses` (lesson 2.2).
@@ -185,10 +185,10 @@ assert bce(y0, y_train) != bce(y0, flipped)
 # ## The backward pass in matrix form
 #
 # **Backpropagation** (反向传播) applies the chain rule layer by layer, from the loss back to the
-# input. Write $\delta_Z = \partial L / \partial Z$ for the gradient with respect to a layer's
+# input. Write $\delta_Z = \partial \mathcal{L} / \partial Z$ for the gradient with respect to a layer's
 # pre-activation. Everything is a matrix product over the whole batch at once.
 #
-# *Output layer.* For one sample, $\partial L/\partial y = -\frac{1}{m}\big(\frac{y^*}{y} - \frac{1-y^*}{1-y}\big)$
+# *Output layer.* For one sample, $\partial \mathcal{L}/\partial y = -\frac{1}{m}\big(\frac{y^*}{y} - \frac{1-y^*}{1-y}\big)$
 # and $\partial y/\partial z = \sigma'(z) = y(1-y)$. Their product simplifies to
 #
 # $$\delta_{z_3} = \frac{1}{m}(y - y^*) .$$
@@ -199,10 +199,10 @@ assert bce(y0, y_train) != bce(y0, flipped)
 #
 # *A linear layer* $Z = H W^\top + b$ passes gradients back as
 #
-# $$\frac{\partial L}{\partial W} = \delta_Z^\top H, \qquad \frac{\partial L}{\partial b} = \sum_{\text{rows}} \delta_Z, \qquad \frac{\partial L}{\partial H} = \delta_Z W .$$
+# $$\frac{\partial \mathcal{L}}{\partial W} = \delta_Z^\top H, \qquad \frac{\partial \mathcal{L}}{\partial b} = \sum_{\text{rows}} \delta_Z, \qquad \frac{\partial \mathcal{L}}{\partial H} = \delta_Z W .$$
 #
 # *A ReLU* $H = \max(0, Z)$ lets the gradient through where $Z > 0$ and stops it elsewhere:
-# $\delta_Z = \frac{\partial L}{\partial H} \odot \mathbb{1}[Z > 0]$.
+# $\delta_Z = \frac{\partial \mathcal{L}}{\partial H} \odot \mathbb{1}[Z > 0]$.
 #
 # Six lines of code, one per equation, from the output back to $W_1$:
 
@@ -223,7 +223,7 @@ def backward(params: list[torch.Tensor], cache: dict[str, torch.Tensor], y_star:
 # %% [markdown]
 # Before trusting it, two checks on the initial weights: the output-layer formula
 # $\delta_{z_3} = (y - y^*)/m$ against autograd (and `lib.scratch.losses`), and all 465 entries of the gradient
-# against **finite differences** (有限差分) $\frac{L(\theta + h) - L(\theta - h)}{2h}$, which need
+# against **finite differences** (有限差分) $\frac{L(\theta + h) - \mathcal{L}(\theta - h)}{2h}$, which need
 # nothing but the forward pass (`lib.gradcheck.gradcheck` from lesson 2.3 nudges each entry in turn).
 
 # %%
@@ -250,9 +250,9 @@ assert report.passed
 #
 # The update from lesson 2.5, with bias correction and $\varepsilon$:
 # $m \leftarrow \beta_1 m + (1-\beta_1) g$, $v \leftarrow \beta_2 v + (1-\beta_2) g^2$,
-# $\theta \leftarrow \theta - \alpha\,\frac{m/(1-\beta_1^t)}{\sqrt{v/(1-\beta_2^t)} + \varepsilon}$.
+# $\theta \leftarrow \theta - \eta\,\frac{m/(1-\beta_1^t)}{\sqrt{v/(1-\beta_2^t)} + \varepsilon}$.
 # (**The article's 4.2.5** computes $v$ and then never uses it:
-# $\theta \leftarrow \theta - \alpha\, m_t / ((1-\beta_1^t)(1-\beta_2^t))$. Lesson 2.5 measures what
+# $\theta \leftarrow \theta - \eta\, m_t / ((1-\beta_1^t)(1-\beta_2^t))$. Lesson 2.5 measures what
 # that does: a first step 1000 times too large.)
 
 # %%
@@ -332,13 +332,14 @@ for _ in range(n_steps):
 # The comparison:
 
 # %%
+# "about 1e-15: rounding, nothing else" on the CPU (float64); a GPU's different kernels are allowed 1e-6
+tolerance = 1e-13 if module_device.type == "cpu" else 1e-6
 worst_loss = max(abs(a - b) for a, b in zip(hand_losses, curves["train loss"], strict=True))
-for a, b in zip(hand_losses, curves["train loss"], strict=True):
-    assert abs(a - b) < 1e-6
+assert worst_loss < tolerance
 module_params = [t for layer in linears for t in (layer.weight, layer.bias)]
 worst_param = 0.0
 for mine, theirs in zip(hand_params, module_params, strict=True):
-    torch.testing.assert_close(mine, theirs.detach().cpu(), rtol=0, atol=1e-6)
+    torch.testing.assert_close(mine, theirs.detach().cpu(), rtol=0, atol=tolerance)
     worst_param = max(worst_param, (mine - theirs.detach().cpu()).abs().max().item())
 print(f"{n_steps} steps: losses agree at every step (largest difference {worst_loss:.1e}); "
       f"final parameters agree to {worst_param:.1e}")
@@ -346,7 +347,7 @@ print(f"loss: {hand_losses[0]:.4f} at the start, {hand_losses[-1]:.2e} after {n_
 
 # %% [markdown]
 # Two implementations, one written from the formulas in this notebook and one by PyTorch's authors,
-# agree to about $10^{-15}$ after 300 steps: rounding, nothing else. So the formulas above (the
+# agree to about $10^{-15}$ after 300 steps (asserted below $10^{-13}$): rounding, nothing else. So the formulas above (the
 # sigmoid output, the cross-entropy with labels, the matrix backward, Adam with bias correction) are
 # exactly what PyTorch computes.
 #
@@ -367,7 +368,7 @@ right.plot(steps, curves["held-out accuracy"], color=PALETTE[3], label="held out
 right.set_xlabel("step (full batch)")
 right.set_ylabel("accuracy")
 right.set_ylim(0.0, 1.02)
-right.legend()
+right.legend(loc="lower right")  # the curves run along the top
 best = min(range(n_steps), key=lambda s: curves["held-out loss"][s])
 left.axvline(best, color="0.5", linestyle=":")
 perfect_from = next(s for s in range(n_steps) if min(curves["train accuracy"][s:]) == 1.0)
@@ -389,14 +390,14 @@ assert curves["held-out accuracy"][-1] >= 0.8  # and it generalizes: chance is a
 #   stays put. The network keeps growing more *confident* on the training set, and that extra
 #   confidence is punished on the few held-out samples it gets wrong. This is **overfitting**
 #   (过拟合) in its early form. Stopping at the lowest held-out loss (**early stopping**,
-#   提前停止), more data, or weight decay (AdamW, lesson 2.5) are the usual remedies.
+#   早停), more data, or weight decay (AdamW, lesson 2.5) are the usual remedies.
 #
 # ## Summary
 #
 # - The article's example, done right: ReLU only in hidden layers, a sigmoid output, binary
 #   cross-entropy $-[y^*\log y + (1-y^*)\log(1-y)]$, and Adam with bias correction and $\varepsilon$.
 # - With a sigmoid output and cross-entropy, the output gradient is simply $(y - y^*)/m$; every layer
-#   below passes it back with $\partial L/\partial W = \delta^\top H$ and $\delta W$, masked by ReLU.
+#   below passes it back with $\partial \mathcal{L}/\partial W = \delta^\top H$ and $\delta W$, masked by ReLU.
 # - By hand (plain tensors, autograd off) and with `nn.Module` + autograd + `torch.optim.Adam`, the
 #   same 300 steps give the same loss at every step to $10^{-6}$ (in fact to rounding) and the same
 #   final weights.
@@ -406,7 +407,7 @@ assert curves["held-out accuracy"][-1] >= 0.8  # and it generalizes: chance is a
 # ## Exercises
 #
 # **1.** For one sample ($m = 1$) with logit $z = 0.3$ and label $y^* = 1$, what is
-# $\partial L / \partial z$? (The check asks autograd.)
+# $\partial \mathcal{L} / \partial z$? (The check asks autograd.)
 
 # %%
 # BEGIN SOLUTION
@@ -452,6 +453,34 @@ check("2.6.output-bias-grad", answer_3, params=hand_params, X=X_train, y=y_train
 answer_4 = (10 + 1) * 32 + (32 + 1) * 32 + (32 + 1) * 1
 # END SOLUTION
 check("2.6.params-10-32-32-1", answer_4)
+
+# %% [markdown]
+# **5. Predict, then run.** Train the hand-made network again from `initial`, with a learning rate 10
+# times larger (0.05 instead of 0.005). Will the training accuracy reach 100% `"sooner"`, `"later"`, or
+# at `"the same"` step? Write your prediction in `answer_5`, then run the cell (it uses this lesson's
+# `forward`, `backward` and `HandAdam`; the check trains a `torch.optim.Adam` copy independently).
+# Then try 0.5: what happens to the loss curve when the steps get too large?
+
+# %%
+# BEGIN SOLUTION
+answer_5 = "sooner"
+# END SOLUTION
+def first_perfect_step(lr_5: float) -> int:
+    """Train by hand from `initial`; the first step at which every training sample is classified right."""
+    params_5 = [p.clone() for p in initial]
+    adam_5 = HandAdam(params_5, lr=lr_5)
+    with torch.no_grad():
+        for step in range(n_steps):
+            cache_5 = forward(params_5, X_train)
+            if ((cache_5["y"] > 0.5).to(dtype) == y_train).all():
+                return step
+            adam_5.step(backward(params_5, cache_5, y_train))
+    return n_steps
+
+
+for lr_5 in (0.005, 0.05):
+    print(f"lr {lr_5}: 100% training accuracy first at step {first_perfect_step(lr_5)}")
+check("2.6.larger-lr", answer_5, params=initial, X=X_train, y=y_train)
 
 # %% [markdown]
 # ## References

@@ -15,6 +15,7 @@ from lib.lessons.lesson_2_5_surfaces import quadratic
 from lib.models.gpt import GPT2_SMALL, gpt_on_meta
 from lib.models.mlp import MLP
 from lib.scale.parameters import parameter_count
+from lib.scratch.initialization import layer_statistics
 
 F64 = torch.float64
 
@@ -33,6 +34,15 @@ def _xs() -> torch.Tensor:
     return torch.linspace(-3, 3, 61)
 
 
+def _top_probability_at(tau: float) -> float:
+    return F.softmax(torch.tensor([2.0, 1.0, 0.1], dtype=F64) / tau, dim=0).max().item()
+
+
+def _temperature_direction() -> str:
+    low, high = _top_probability_at(0.5), _top_probability_at(1.0)
+    return "the same" if math.isclose(low, high) else ("higher" if low > high else "lower")
+
+
 def _scores() -> torch.Tensor:
     return torch.tensor([1000.0, 0.0, -1000.0])
 
@@ -44,6 +54,14 @@ def _batch() -> tuple[torch.Tensor, torch.Tensor]:
 def _ce_grad_by_hand(divide: bool) -> torch.Tensor:
     logits, classes = _batch()
     return (torch.softmax(logits, dim=1) - F.one_hot(classes, 3).double()) / (2 if divide else 1)
+
+
+def _larger_gradient_when_confidently_wrong() -> str:
+    z = torch.logit(torch.tensor([0.001], dtype=F64))
+    one = torch.ones(1, dtype=F64)
+    mse = _autograd_grad(lambda v: F.mse_loss(torch.sigmoid(v), one), z).abs().item()
+    ce = _autograd_grad(lambda v: F.binary_cross_entropy_with_logits(v, one), z).abs().item()
+    return "mse" if mse > ce else "cross-entropy"
 
 
 def _tanh_grad(factor: float) -> float:
@@ -66,6 +84,15 @@ def _regression_autograd() -> torch.Tensor:
     return _autograd_grad(lambda w: ((X @ w - Y) ** 2).sum() / 20, W)
 
 
+def _accumulation_factor() -> float:
+    x = torch.tensor(1.5, dtype=F64, requires_grad=True)
+    y = torch.sigmoid(x * x)
+    y.backward(retain_graph=True)
+    first = x.grad.item()
+    y.backward()
+    return x.grad.item() / first
+
+
 def _backward_flops() -> int:
     from torch.utils.flop_counter import FlopCounterMode
 
@@ -82,6 +109,16 @@ def _he_std() -> float:
     weight = torch.empty(3072, 768)
     fan_in = nn.init._calculate_correct_fan(weight, "fan_in")
     return nn.init.calculate_gain("relu") / math.sqrt(fan_in)
+
+
+def _tanh_gradient_growth(width: int) -> float:
+    stats = layer_statistics("large", "tanh", depth=20, width=width)
+    return (stats.backward_std[0] / stats.backward_std[-1]).item() ** (1 / 19)
+
+
+def _wider_tanh_direction() -> str:
+    narrow, wide = _tanh_gradient_growth(128), _tanh_gradient_growth(512)
+    return "the same" if math.isclose(narrow, wide, rel_tol=0.02) else ("larger" if wide > narrow else "smaller")
 
 
 def _batch_norm_case() -> tuple[torch.Tensor, ...]:
@@ -118,6 +155,16 @@ def _adam_first_step() -> float:
     w.grad = torch.tensor([0.003], dtype=F64)
     torch.optim.Adam([w], lr=0.01).step()
     return abs(w.item())
+
+
+def _adam_step_scale_factor() -> float:
+    steps = []
+    for scale in (1.0, 1000.0):
+        w = torch.zeros(2, dtype=F64, requires_grad=True)
+        w.grad = scale * torch.tensor([0.003, -0.5], dtype=F64)
+        torch.optim.Adam([w], lr=0.01).step()
+        steps.append(w.detach().abs())
+    return (steps[1] / steps[0]).mean().item()
 
 
 def _max_stable_lr() -> float:
@@ -173,6 +220,26 @@ def _output_bias_by_hand(params: list[torch.Tensor], X: torch.Tensor, y: torch.T
     return ((prediction - y) / m).sum().item()
 
 
+def _first_perfect_step(params: list[torch.Tensor], X: torch.Tensor, y: torch.Tensor, lr: float) -> int:
+    """Full-batch torch.optim.Adam from ``params`` (W1, b1, W2, b2, W3, b3): first step with 100% training accuracy."""
+    weights = [p.detach().clone().requires_grad_(True) for p in params]
+    optimizer = torch.optim.Adam(weights, lr=lr)
+    for step in range(300):
+        W1, b1, W2, b2, W3, b3 = weights
+        logits = F.linear(F.relu(F.linear(F.relu(F.linear(X, W1, b1)), W2, b2)), W3, b3).squeeze(1)
+        if ((logits > 0).to(y.dtype) == y).all():
+            return step
+        optimizer.zero_grad()
+        F.binary_cross_entropy_with_logits(logits, y).backward()
+        optimizer.step()
+    return 300
+
+
+def _larger_lr_direction(params: list[torch.Tensor], X: torch.Tensor, y: torch.Tensor) -> str:
+    base, fast = _first_perfect_step(params, X, y, 0.005), _first_perfect_step(params, X, y, 0.05)
+    return "the same" if base == fast else ("sooner" if fast < base else "later")
+
+
 def _count_on_meta(sizes: tuple[int, ...]) -> int:
     with torch.device("meta"):
         return parameter_count(MLP(sizes))
@@ -207,6 +274,15 @@ EXERCISES: tuple[Exercise, ...] = (
         wrong=lambda: (_xs() > 0).float(),
         hint="the function is a straight line on each side of 0: read each slope off the definition",
     ),
+    Exercise(
+        "2.1.temperature",
+        "largest probability at tau = 0.5 vs tau = 1",
+        "equal",
+        expected=_temperature_direction,
+        reference=lambda: "higher",
+        wrong=lambda: "lower",
+        hint="dividing by tau < 1 stretches the gaps between logits; does softmax reward or flatten a bigger gap?",
+    ),
     # 2.2 Losses
     Exercise(
         "2.2.bce-grad",
@@ -237,10 +313,19 @@ EXERCISES: tuple[Exercise, ...] = (
         wrong=lambda: _ce_grad_by_hand(divide=False),
         hint="one row per sample, and mind the mean over the batch",
     ),
+    Exercise(
+        "2.2.confident-wrong",
+        "which loss pushes harder on a confidently wrong logit",
+        "equal",
+        expected=_larger_gradient_when_confidently_wrong,
+        reference=lambda: "cross-entropy",
+        wrong=lambda: "mse",
+        hint="MSE on p passes through sigmoid'(z) = p(1 - p); what is that factor when p is near 0?",
+    ),
     # 2.3 Backpropagation
     Exercise(
         "2.3.tanh-grad",
-        "dL/dw with tanh",
+        "dℒ/dw with tanh",
         "close",
         rel=1e-9,
         expected=lambda: _autograd_grad(
@@ -252,7 +337,7 @@ EXERCISES: tuple[Exercise, ...] = (
     ),
     Exercise(
         "2.3.regression-grad",
-        "dL/dW for linear regression",
+        "dℒ/dW for linear regression",
         "tensor",
         atol=1e-10,
         expected=_regression_autograd,
@@ -268,6 +353,16 @@ EXERCISES: tuple[Exercise, ...] = (
         reference=lambda: 2 * (2 * 32 * 100 * 50),
         wrong=lambda: 2 * 32 * 100 * 50,
         hint="backward computes a gradient for the input and one for the weight; count each matrix product",
+    ),
+    Exercise(
+        "2.3.grad-accumulates",
+        "x.grad after two backward calls, relative to one",
+        "close",
+        rel=1e-9,
+        expected=_accumulation_factor,
+        reference=lambda: 2,
+        wrong=lambda: 1,
+        hint="look at what Value's _backward functions do with .grad: assign, or add?",
     ),
     # 2.4 Initialization and normalization
     Exercise(
@@ -297,6 +392,15 @@ EXERCISES: tuple[Exercise, ...] = (
         reference=lambda: (2 * 12 + 1) * 2 * 768,
         wrong=lambda: 2 * 12 * 2 * 768,
         hint="count the LayerNorms in one block, and look for one more after the last block",
+    ),
+    Exercise(
+        "2.4.wider-tanh",
+        "gradient growth per layer of a 4x wider saturated tanh network",
+        "equal",
+        expected=_wider_tanh_direction,
+        reference=lambda: "larger",
+        wrong=lambda: "the same",
+        hint="the growth is the weights' share times the rms of tanh'; which of the two changes more with width?",
     ),
     # 2.5 Optimizers
     Exercise(
@@ -328,10 +432,20 @@ EXERCISES: tuple[Exercise, ...] = (
         wrong=lambda: _adamw_by_hand(decoupled=False),
         hint="AdamW decays the parameters directly, apart from the Adam step; the gradient stays as it is",
     ),
+    Exercise(
+        "2.5.gradient-scale",
+        "Adam's first step with gradients x1000, relative to x1",
+        "close",
+        rel=1e-4,
+        expected=_adam_step_scale_factor,
+        reference=lambda: 1.0,
+        wrong=lambda: 1000.0,
+        hint="in Adam's step, the gradient appears in the numerator (through m) and in the denominator (through v)",
+    ),
     # 2.6 A worked example
     Exercise(
         "2.6.bce-logit-grad",
-        "dL/dz",
+        "dℒ/dz",
         "close",
         rel=1e-9,
         expected=lambda: _autograd_grad(
@@ -353,7 +467,7 @@ EXERCISES: tuple[Exercise, ...] = (
     ),
     Exercise(
         "2.6.output-bias-grad",
-        "dL/db3",
+        "dℒ/db3",
         "close",
         inputs=("params", "X", "y"),
         example_inputs=_network_inputs,
@@ -361,6 +475,19 @@ EXERCISES: tuple[Exercise, ...] = (
         reference=lambda params, X, y: _output_bias_by_hand(params, X, y, m=len(X)),
         wrong=lambda params, X, y: _output_bias_by_hand(params, X, y, m=1),
         hint="the bias adds to every sample's logit, so its gradient gathers the output error of every sample",
+    ),
+    Exercise(
+        "2.6.larger-lr",
+        "100% training accuracy with a 10x learning rate: sooner or later?",
+        "equal",
+        inputs=("params", "X", "y"),
+        example_inputs=_network_inputs,
+        expected=_larger_lr_direction,
+        reference=lambda params, X, y: _larger_lr_direction(params, X, y),
+        wrong=lambda params, X, y: {"sooner": "later", "later": "sooner"}.get(
+            _larger_lr_direction(params, X, y), "sooner"
+        ),
+        hint="Adam moves each parameter by about the learning rate per step; how far must the weights travel?",
     ),
     Exercise(
         "2.6.params-10-32-32-1",
