@@ -35,6 +35,12 @@ ALLOWED = {
     # 2.6 trains the same network by hand (backward formulas written out) and with autograd + torch.optim, and asserts
     # the two agree at every step: the autograd side is the plain PyTorch loop being taught
     ("chapters/02_math/06_worked_example.py", "<module>", "for _ in range(n_steps):"),
+    # 2.5 shows Adam's weight_decay is an L2 term in the loss: plain Adam on loss + wd/2 |theta|^2, stepped in the open,
+    # asserted equal to torch.optim.Adam(weight_decay=wd) at every one of 30 steps (an optimizer identity, not a run)
+    ("chapters/02_math/05_optimizers.py", "<module>", "for _ in range(30):"),
+    # 2.6's predict-then-run exercise: the expected step is recomputed with torch.optim.Adam in a plain loop, on purpose
+    # independent of lib's engine and of the lesson's code, so the check does not grade an answer against itself
+    ("lib/course/exercises/ch02_support.py", "_first_perfect_step", "for step in range(300):"),
 }
 
 

@@ -34,6 +34,10 @@ def _student_text(out, source) -> str:
 # Values that also occur in a lesson for another reason, checked by hand: the lesson does not give the answer.
 COINCIDENCES = {
     ("2.5.max-lr", "0.02"): "lesson 2.5's momentum and RMSProp examples use lr = 0.02 on another surface",
+    ("2.1.temperature", '"higher"'): "a multiple-choice prediction: the question names all three answers",
+    ("2.2.confident-wrong", '"cross-entropy"'): "a two-way choice: the question names both losses",
+    ("2.2.confident-wrong", "'cross-entropy'"): "a two-way choice: the question names both losses",
+    ("2.4.wider-tanh", '"larger"'): "a multiple-choice prediction: the question names every answer",
     ("3.1.unmasked-padding", "True"): "a yes/no prediction: the question names both True and False",
     ("3.5.lora-starts-equal", "True"): "a yes/no prediction: the question names both True and False",
     ("3.6.checkpoint-changes-grads", "False"): "a yes/no prediction: the question names both True and False",
