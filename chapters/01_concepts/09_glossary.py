@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 1.9 Glossary (术语表)
 #
-# **Time:** about 15 s on a laptop CPU · **Prerequisites:** none; keep it open beside the other lessons · **You will learn:** the English and Chinese names of the course's key terms, a one-line definition of each, and which lesson teaches it.
+# **Time:** about 15 s on a laptop CPU · **Prerequisites:** none; keep it open beside the other lessons · **You will learn:** the English and Chinese names of the course's key terms, a one-line definition of each, and which lesson teaches it; the course's notation, one meaning per symbol; and which of the source article's references are wrong or cannot be found.
 #
 # In this lesson you will:
 #
@@ -9,7 +9,9 @@
 #   wrong corrected;
 # - read the course's bilingual glossary as one table, each term linked to the lesson that teaches it;
 # - look a term up in English or in Chinese, with a function and with a search box;
-# - see which lesson introduces which terms.
+# - see which lesson introduces which terms;
+# - read the course's notation table: each symbol, its one meaning, and where it is introduced;
+# - correct the source article's reading list (its sections 7.3 and 10.1).
 #
 # The glossary is data, kept in `lib/course/glossary.py`: the table below is generated from it, a test
 # checks that every lesson it links to exists, and this notebook checks it again when it runs.
@@ -44,7 +46,9 @@ from lib.course.checks import expect_wrong
 from lib.course.exercises import check
 from lib.course.glossary import ARTICLE_TERMS, GLOSSARY, lookup, markdown_table, missing_lessons, terms_by_lesson
 from lib.course.lesson import lesson_setup
+from lib.course.notation import BANNED_VARIANTS, NOTATION, lookup_symbol, notation_markdown
 from lib.course.syllabus import SYLLABUS, lesson_title
+from lib.data import errata as article_errata
 from lib.viz.plots import PALETTE, figure
 from lib.viz.widgets import interactive_view
 
@@ -54,12 +58,13 @@ device, generator = lesson_setup(seed=0)  # seed, device, one CPU thread for tin
 # ## The source article's glossary, corrected
 #
 # The source article defines fifteen terms and abbreviations in its section 1.4. Most definitions are
-# fine; three need correcting:
+# fine; two need correcting, and one word deserves a note:
 #
-# - **Pre-training** (预训练) is described as "unsupervised learning". Pre-training a language model is
-#   *self-supervised* (自监督学习): the model predicts the next (or a masked-out) token of real text, so
-#   every position has a right answer taken from the data itself. That is not unsupervised learning in
-#   the sense of clustering, where there is no answer at all. Lesson 1.5 shows it.
+# - **Pre-training** (预训练) is described as "unsupervised learning" (无监督学习). That is the word GPT-1
+#   and GPT-2 themselves used. Today's more precise term is **self-supervised learning** (自监督学习):
+#   the model predicts the next (or a masked-out) token of real text, so every position has a right
+#   answer taken from the data itself, unlike clustering, where there is no answer at all. Lesson 1.5
+#   shows it.
 # - **Backpropagation** (反向传播) is described as computing the gradients *and updating the
 #   parameters*. Backpropagation only computes the gradients; the **optimizer** (优化器) then uses them
 #   to update the parameters. In PyTorch these are two different lines, `loss.backward()` and
@@ -139,6 +144,40 @@ show_terms("归一化")
 interactive_view(show_terms, query="梯度", in_definitions=False)
 
 # %% [markdown]
+# ## Notation: one symbol, one meaning
+#
+# A symbol means the same thing in every lesson. $T$ is only the context length (a temperature is
+# $\tau$, and tokens generated get a word, such as $n_{\text{out}}$ in lesson 1.8); $L$ is only the
+# number of layers (a loss is $\mathcal{L}$); $d$ is the model width and $d_k$ the width of one attention
+# head. The table is data too (`lib.course.notation`), with the name each symbol has in lib's code.
+
+# %%
+display(Markdown(notation_markdown()))
+
+# %% [markdown]
+# The same goes for words: each idea has one Chinese term, the glossary's. A test scans every lesson
+# for the variants that had crept in, listed here with the term to use instead:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+for word, instead in BANNED_VARIANTS.items():
+    hits = lookup(instead.split(" (")[0].split("（")[0])
+    assert hits, instead  # the term to use is in the glossary
+    print(f"not {word}: use {instead}  ->  glossary: {hits[0].english} = {hits[0].chinese}")
+print(f"{len(NOTATION)} symbols; d_k is '{lookup_symbol('d_k').code}' in code, introduced in lesson "
+      f"{lookup_symbol('d_k').lesson_number}")
+
+# %% [markdown]
+# ## The article's reading list, corrected
+#
+# The article's sections 7.3 and 10.1 recommend papers. Four citations are garbled and two papers
+# cannot be found at all; here is what to read instead. The corrections are data in `lib.data.errata`
+# (lesson 1.8 corrects the article's tool list the same way; chapter 05's errata lesson gathers both).
+
+# %%
+display(Markdown(article_errata.markdown_table(article_errata.errata("reference"))))
+
+# %% [markdown]
 # ## Which lesson teaches what
 #
 # The number of terms each lesson introduces shows where the vocabulary of the course is built: the
@@ -182,6 +221,12 @@ for lesson, terms in by_lesson.items():
 #   pre-training is mostly self-supervised; backpropagation computes gradients and the optimizer
 #   updates the parameters; 迁移学习 is the usual name for transfer learning.
 # - `lookup` finds a term from either language; `markdown_table` renders any selection of terms.
+# - One symbol, one meaning: $T$ is the context length, $\tau$ a temperature, $L$ the number of layers,
+#   $\mathcal{L}$ the loss, $d$ the model width and $d_k$ one head's width (`lib.course.notation`).
+# - The article's reading list: ResNet's paper is *Deep Residual Learning for Image Recognition*; the
+#   2015 review *Deep learning* is LeCun, Bengio and Hinton's, while Goodfellow, Bengio and Courville wrote
+#   the 2016 book; "Yarin et al." is Gal and Ghahramani; GPT-3's paper is *Language Models are Few-Shot
+#   Learners*; the two "Large-scale Language Modeling" papers cannot be found.
 #
 # ## Exercises
 #
@@ -209,13 +254,17 @@ answer_2 = lookup("反向传播")[0].lesson_number
 check("1.9.backprop-lesson", answer_2)
 
 # %% [markdown]
-# **3.** How many glossary terms are taught in chapter 2 (the lessons under `02_math/`)?
+# **3. Predict, then run.** `lookup("归一化")` searches the names of the terms. Will
+# `lookup("归一化", in_definitions=True)`, which searches the definitions as well, return *more* terms?
+# Write `True` or `False` in `answer_3` before running the cell, then explain what you see.
 
 # %%
 # BEGIN SOLUTION
-answer_3 = sum(1 for term in GLOSSARY if term.lesson.startswith("02_math/"))
+answer_3 = False
 # END SOLUTION
-check("1.9.chapter-2-terms", answer_3)
+names_only, with_definitions = lookup("归一化"), lookup("归一化", in_definitions=True)
+print(f"names only: {len(names_only)} terms; with definitions: {len(with_definitions)} terms")
+check("1.9.definitions-predict", answer_3)
 
 # %% [markdown]
 # ## References
@@ -224,4 +273,12 @@ check("1.9.chapter-2-terms", answer_3)
 # - Zhang, Lipton, Li and Smola, *Dive into Deep Learning*, Cambridge University Press, 2023, in English
 #   (https://d2l.ai) and in Chinese as 《动手学深度学习》 (https://zh.d2l.ai): a good source for the Chinese
 #   names of terms.
+# - LeCun, Bengio and Hinton, *Deep learning*, Nature 521, 436-444, 2015.
+# - He, Zhang, Ren and Sun, *Deep Residual Learning for Image Recognition*, CVPR 2016, arXiv:1512.03385.
+# - Gal and Ghahramani, *A Theoretically Grounded Application of Dropout in Recurrent Neural Networks*,
+#   NeurIPS 2016, arXiv:1512.05287.
+# - Brown et al., *Language Models are Few-Shot Learners*, NeurIPS 2020, arXiv:2005.14165.
+# - Jozefowicz et al., *Exploring the Limits of Language Modeling*, 2016, arXiv:1602.02410.
+# - Radford et al., *Improving Language Understanding by Generative Pre-Training*, OpenAI, 2018 (GPT-1), and
+#   *Language Models are Unsupervised Multitask Learners*, OpenAI, 2019 (GPT-2): the "unsupervised" of the article.
 # - Each term's lesson lists the papers behind it.

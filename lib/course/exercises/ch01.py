@@ -10,7 +10,9 @@ from torch.nn import functional as F
 
 from lib.course.exercises import ch01_support as s
 from lib.course.exercises.base import Exercise
-from lib.course.glossary import GLOSSARY, lookup
+from lib.course.glossary import lookup
+from lib.course.syllabus import SYLLABUS
+from lib.data import market
 from lib.lessons import lesson_1_7_gan as gan_lesson
 from lib.lessons.lesson_1_5_pretraining import masked_pixel_loss
 from lib.lessons.lesson_1_6_loop import standardize
@@ -311,12 +313,35 @@ EXERCISES: tuple[Exercise, ...] = (
         wrong=lambda probability, truth: ((probability >= 0.2) == truth).float().mean().item(),
         hint="among the samples that really are positive, which fraction does the threshold flag?",
     ),
-    # 1.9 Glossary
+    Exercise(
+        "1.8.price-fold",
+        "gpt-4 (Mar 2023) / gpt-4o-mini (Jul 2024) input price",
+        "close",
+        # typed from OpenAI's announcements ($0.03 per 1K prompt tokens; 15 cents per million input tokens),
+        # independently of lib.data.market
+        expected=lambda: (0.03 * 1000) / 0.15,
+        reference=lambda: market.price("gpt-4").input_per_million / market.price("gpt-4o-mini").input_per_million,
+        wrong=lambda: market.price("gpt-4").output_per_million / market.price("gpt-4o-mini").input_per_million,
+        hint="compare like with like: both prices per million input (prompt) tokens",
+    ),
+    Exercise(
+        "1.8.int8-bound-predict",
+        "decode bound, int8 / bf16 weights, batch 1",
+        "close",
+        rel=1e-9,
+        expected=lambda: s._h200_bound_for("int8") / s._h200_bound_for("bf16"),
+        reference=lambda: 2.0,
+        wrong=lambda: 0.5,
+        hint="at batch 1 a decode step reads every weight once: how many bytes does each weight take now?",
+    ),
+    # 1.9 Glossary. Expected values come from elsewhere than the glossary the learner reads: the Chinese term
+    # as the source article and Dive into Deep Learning (zh.d2l.ai) write it, the lesson number from the
+    # syllabus's titles, and the behaviour of lookup itself.
     Exercise(
         "1.9.fine-tuning-chinese",
         "Chinese for fine-tuning",
         "equal",
-        expected=lambda: next(t.chinese for t in GLOSSARY if t.english == "fine-tuning"),
+        expected=lambda: "微调",  # the source article's word (its 1.4.1), and zh.d2l.ai's
         reference=lambda: lookup("fine-tuning")[0].chinese,
         wrong=lambda: lookup("pre-training")[0].chinese,
         hint="lookup returns matching terms; a term has an .english and a .chinese attribute",
@@ -325,18 +350,19 @@ EXERCISES: tuple[Exercise, ...] = (
         "1.9.backprop-lesson",
         "lesson that teaches 反向传播",
         "equal",
-        expected=lambda: next(t for t in GLOSSARY if t.chinese == "反向传播").lesson_number,
+        expected=lambda: next(title.split()[0] for _, title in SYLLABUS if title.endswith("(反向传播)")),
         reference=lambda: lookup("反向传播")[0].lesson_number,
         wrong=lambda: "1.2",
         hint="lookup accepts Chinese too; read the lesson number of the term it finds, as a string",
     ),
     Exercise(
-        "1.9.chapter-2-terms",
-        "terms taught in chapter 2",
+        "1.9.definitions-predict",
+        "does searching the definitions find more terms for 归一化?",
         "equal",
-        expected=lambda: s._terms_in("02_math/"),
-        reference=lambda: sum(1 for term in GLOSSARY if term.lesson.startswith("02_math/")),
-        wrong=lambda: s._terms_in("01_concepts/"),
-        hint="each term's .lesson is the notebook that teaches it, such as '02_math/05_optimizers.ipynb'",
+        expected=lambda: len(lookup("归一化", in_definitions=True)) > len(lookup("归一化")),
+        reference=lambda: False,
+        wrong=lambda: True,
+        hint="in_definitions adds the terms whose definition contains the query: which language are the "
+        "definitions written in?",
     ),
 )

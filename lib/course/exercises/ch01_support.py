@@ -132,8 +132,12 @@ def _modes_by_hand(min_fraction: float) -> int:
 
 
 def _h200_bound() -> float:
+    return _h200_bound_for("bf16")
+
+
+def _h200_bound_for(dtype: str) -> float:
     h200 = serving.DATASHEETS["H200 SXM"]
-    return serving.decode_tokens_per_second_bound(70e9, h200.bandwidth_bytes_per_s, h200.peak_flops, "bf16")
+    return serving.decode_tokens_per_second_bound(70e9, h200.bandwidth_bytes_per_s, h200.peak_flops, dtype)
 
 
 def _classifier_outputs() -> dict[str, Any]:
