@@ -1,7 +1,8 @@
 """Lesson 3.5's experiments: fine-tune a pre-trained GPT as a classifier, with SFT, and with LoRA.
 
 The lesson loads lesson 3.4's GPT through ``lib.train.pretrain.pretrained_gpt``; every helper here
-takes any ``(GPT, tokenizer)`` pair. All training runs through :func:`lib.train.loop.train`.
+takes any ``(GPT, tokenizer)`` pair. All training runs through :func:`lib.train.loop.train`. The
+classifier's fine-tuning recipe lives in :mod:`lib.train.finetune` (lesson 4.2 reuses it).
 """
 
 from __future__ import annotations
@@ -14,88 +15,25 @@ import torch.nn.functional as F
 from torch import nn
 
 from lib.core.seeding import seeded
-from lib.core.validate import positive_int, positive_number
-from lib.data.char_tokenizer import CharTokenizer
+from lib.core.validate import positive_int
 from lib.data.doc_questions import IGNORE_INDEX
-from lib.data.docstrings import LabelledTexts
 from lib.data.tokenizer import Tokenizer
 from lib.models.gpt import GPT
-from lib.models.gpt_classifier import GPTClassifier, pad_id_sequences
+from lib.models.gpt_classifier import GPTClassifier
 from lib.models.lora import apply_lora, trainable_parameter_count
 from lib.scale.memory import measured_model_state_bytes
 from lib.train.batches import make_batches
+from lib.train.finetune import (  # moved down to lib.train for lesson 4.2; re-exported for lesson 3.5
+    FinetuneRecipe as FinetuneRecipe,
+)
+from lib.train.finetune import classifier_accuracy
+from lib.train.finetune import encode_known as encode_known
+from lib.train.finetune import encode_texts as encode_texts
+from lib.train.finetune import finetune_classifier as finetune_classifier
 from lib.train.loop import train
 from lib.train.optimizers import make_adamw
 from lib.train.schedules import warmup_cosine
 from lib.train.steps import LossStep
-
-
-def encode_known(tokenizer: Tokenizer, text: str) -> list[int]:
-    """``tokenizer.encode(text)``; a character-level tokenizer skips characters outside its vocabulary."""
-    if isinstance(tokenizer, CharTokenizer):
-        known = set(tokenizer.chars)
-        text = "".join(c for c in text if c in known)
-    return tokenizer.encode(text)
-
-
-def encode_texts(tokenizer: Tokenizer, texts: LabelledTexts, max_len: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """Texts as right-padded ids (pad -1, first ``max_len`` tokens) and their labels."""
-    ids = pad_id_sequences([encode_known(tokenizer, t) or [0] for t in texts.texts], max_len)
-    return ids, torch.tensor(texts.labels)
-
-
-@dataclass(frozen=True)
-class FinetuneRecipe:
-    """How long and how fast a classifier trains: the same for every label budget and starting point."""
-
-    steps: int = 60
-    batch_size: int = 16
-    lr: float = 1e-3
-    pool: str = "mean"
-
-    def __post_init__(self) -> None:
-        positive_int("steps", self.steps)
-        positive_int("batch_size", self.batch_size)
-        positive_number("lr", self.lr)
-
-
-def finetune_classifier(
-    gpt: GPT,
-    inputs: torch.Tensor,
-    labels: torch.Tensor,
-    n_classes: int,
-    recipe: FinetuneRecipe,
-    seed: int = 0,
-    device: torch.device | str = "cpu",
-) -> GPTClassifier:
-    """Fine-tune every weight of ``gpt`` (a copy is not made: pass one) and a new head on (inputs, labels)."""
-    with seeded(seed):
-        model = GPTClassifier(gpt, n_classes, pool=recipe.pool).to(device)
-    batches = make_batches(inputs, labels, min(recipe.batch_size, len(labels)), seed=seed)
-    optimizer = make_adamw(model, lr=recipe.lr, weight_decay=0.01, device=device)
-    train(
-        model,
-        batches,
-        optimizer=optimizer,
-        loss_fn=F.cross_entropy,
-        steps=recipe.steps,
-        grad_clip=1.0,
-        scheduler=warmup_cosine(optimizer, recipe.steps // 10, recipe.steps),
-        device=device,
-        progress=False,
-    )
-    return model.eval()
-
-
-@torch.no_grad()
-def classifier_accuracy(model: nn.Module, inputs: torch.Tensor, labels: torch.Tensor, batch_size: int = 256) -> float:
-    """Fraction of ``inputs`` whose arg-max class equals its label."""
-    device = next(model.parameters()).device
-    correct = 0
-    for start in range(0, len(labels), batch_size):
-        logits = model(inputs[start : start + batch_size].to(device))
-        correct += (logits.argmax(dim=1).cpu() == labels[start : start + batch_size]).sum().item()
-    return correct / len(labels)
 
 
 def labelled_subset(labels: torch.Tensor, per_class: int | None, seed: int) -> torch.Tensor:
