@@ -541,12 +541,9 @@ check("4.4.ece-five-bins", answer_2, probabilities=p_logistic, labels=y_all)
 # and the check rejects it:
 
 # %%
-gaps = []
-for b in range(5):
-    members = (p_logistic >= b / 5) & ((p_logistic < (b + 1) / 5) if b < 4 else (p_logistic <= 1))
-    if members.any():
-        gaps.append(abs(y_all[members].mean().item() - p_logistic[members].mean().item()))
-print(expect_wrong(check, "4.4.ece-five-bins", sum(gaps) / len(gaps), probabilities=p_logistic, labels=y_all))
+five = reliability_bins(p_logistic, y_all, 5)
+unweighted = (five.observed_rate - five.mean_predicted)[five.nonempty].abs().mean().item()  # every bin counts alike
+print(expect_wrong(check, "4.4.ece-five-bins", unweighted, probabilities=p_logistic, labels=y_all))
 
 # %% [markdown]
 # **3. Code.** A clinic wants to flag at least 90% of the patients who will progress. Among the
