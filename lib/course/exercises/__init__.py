@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from lib.course.exercises import ch01, ch02, ch03, ch04
+from lib.course.exercises import ch01, ch02, ch03, ch04, ch05
 from lib.course.exercises.base import Exercise
 
 
 def registry() -> dict[str, Exercise]:
     """Every registered exercise, by id, in lesson order."""
     found: dict[str, Exercise] = {}
-    for exercise in ch01.EXERCISES + ch02.EXERCISES + ch03.EXERCISES + ch04.EXERCISES:
+    for exercise in ch01.EXERCISES + ch02.EXERCISES + ch03.EXERCISES + ch04.EXERCISES + ch05.EXERCISES:
         if exercise.id in found:
             raise ValueError(f"exercise id {exercise.id!r} is registered twice")
         found[exercise.id] = exercise
