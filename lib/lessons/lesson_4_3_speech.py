@@ -60,18 +60,11 @@ def train_vowel_cnn(
         raise ValueError(
             f"x must be (n, n_mels, frames) with one label each, got {tuple(x.shape)} and {tuple(labels.shape)}"
         )
-    with seeded(seed):
+    with seeded(seed):  # the weights and the dropout masks: the same run whatever the caller's random state
         model = SpectrogramCNN(x.shape[1], len(VOWELS), channels=channels).to(device)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
-    fit(
-        model,
-        make_batches(x, labels, batch_size, seed=seed),
-        F.cross_entropy,
-        optimizer,
-        epochs,
-        device=device,
-        progress=False,
-    )
+        optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
+        batches = make_batches(x, labels, batch_size, seed=seed)
+        fit(model, batches, F.cross_entropy, optimizer, epochs, device=device, progress=False)
     return model.eval()
 
 
@@ -93,7 +86,7 @@ def accuracy_by_snr(
     out = []
     for snr in snrs_db:
         noisy = test if math.isinf(snr) else test.with_noise(float(snr), seed=seed)
-        logits_x = normalize(features(noisy))
+        x = normalize(features(noisy))
         with torch.no_grad():
-            out.append(accuracy(model(logits_x.to(device)).cpu(), test.labels))
+            out.append(accuracy(model(x.to(device)).cpu(), test.labels))
     return out
