@@ -36,6 +36,7 @@ SYLLABUS: tuple[tuple[str, str], ...] = (
         "04_applications/02_language.ipynb",
         "4.2 Language: generation, classification and retrieval (自然语言处理)",
     ),
+    ("04_applications/03_speech.ipynb", "4.3 Speech: from waveform to spectrogram to classifier (语音识别)"),
     ("04_applications/04_healthcare.ipynb", "4.4 Healthcare: a model a clinician could question (医疗健康)"),
 )
 
