@@ -94,6 +94,7 @@ _LOSSES = "02_math/02_losses.ipynb"
 _BACKPROP = "02_math/03_backpropagation.ipynb"
 _INIT_NORM = "02_math/04_initialization_and_normalization.ipynb"
 _OPTIMIZERS = "02_math/05_optimizers.ipynb"
+_IMAGES = "04_applications/01_image_recognition.ipynb"
 
 # fmt: off
 GLOSSARY: tuple[Term, ...] = (
@@ -338,6 +339,12 @@ GLOSSARY: tuple[Term, ...] = (
          "overfitting.", _OPTIMIZERS),
     Term("AdamW", "AdamW",
          "Adam with weight decay applied directly to the weights rather than added to the gradient.", _OPTIMIZERS),
+    Term("data augmentation", "数据增强",
+         "Training on randomly transformed copies of the examples (small shifts, turns, noise) that keep their "
+         "labels, so a model learns the variation the transformations show.", _IMAGES),
+    Term("feature map", "特征图",
+         "The output of one convolution filter over an image: how strongly the filter's pattern appears at each "
+         "position.", _IMAGES),
 )
 # fmt: on
 
