@@ -94,7 +94,6 @@ _LOSSES = "02_math/02_losses.ipynb"
 _BACKPROP = "02_math/03_backpropagation.ipynb"
 _INIT_NORM = "02_math/04_initialization_and_normalization.ipynb"
 _OPTIMIZERS = "02_math/05_optimizers.ipynb"
-_IMAGES = "04_applications/01_image_recognition.ipynb"
 
 # fmt: off
 GLOSSARY: tuple[Term, ...] = (
@@ -106,9 +105,9 @@ GLOSSARY: tuple[Term, ...] = (
          "Machine learning with neural networks of many layers, each turning the previous layer's output into "
          "a more useful representation.", _BASICS),
     Term("pre-training", "预训练",
-         "Training a model first on a large general data set, mostly self-supervised (predicting the next or a"
-         " masked token), not \"unsupervised\" as the source article says; its parameters then serve as the "
-         "start for fine-tuning.", _PRETRAINING),
+         "Training a model first on a large general data set by predicting the next or a masked token; GPT-1 "
+         "and GPT-2 (and the source article) call it unsupervised, self-supervised is today's more precise "
+         "term. Its parameters then serve as the start for fine-tuning.", _PRETRAINING),
     Term("transfer learning", "迁移学习（转移学习）",
          "Reusing what a model learned on one task or data set as the starting point for another, usually by "
          "fine-tuning a pre-trained model (the source article writes 转移学习; 迁移学习 is the usual term).",
@@ -157,8 +156,8 @@ GLOSSARY: tuple[Term, ...] = (
          "Fully connected layers with a nonlinearity between them and none after the last; the simplest deep "
          "network.", _BASICS),
     Term("logit", "logit（对数几率）",
-         "A raw, unbounded score output by a classifier; the sigmoid (two classes) or softmax (several) turns "
-         "logits into probabilities.", _BASICS),
+         "The unnormalized score a sigmoid (two classes) or softmax (several) turns into a probability; for a "
+         "sigmoid it is the log-odds log(p / (1 - p)), hence 对数几率.", _BASICS),
     Term("logistic regression", "逻辑回归",
          "A single neuron with a sigmoid: a linear model of the log-odds of a class, whose decision boundary "
          "is a straight line.", _BASICS),
@@ -339,12 +338,6 @@ GLOSSARY: tuple[Term, ...] = (
          "overfitting.", _OPTIMIZERS),
     Term("AdamW", "AdamW",
          "Adam with weight decay applied directly to the weights rather than added to the gradient.", _OPTIMIZERS),
-    Term("data augmentation", "数据增强",
-         "Training on randomly transformed copies of the examples (small shifts, turns, noise) that keep their "
-         "labels, so a model learns the variation the transformations show.", _IMAGES),
-    Term("feature map", "特征图",
-         "The output of one convolution filter over an image: how strongly the filter's pattern appears at each "
-         "position.", _IMAGES),
 )
 # fmt: on
 
