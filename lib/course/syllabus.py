@@ -32,6 +32,7 @@ SYLLABUS: tuple[tuple[str, str], ...] = (
     ("03_training/04_pretraining.ipynb", "3.4 Pre-training a GPT (预训练)"),
     ("03_training/05_finetuning.ipynb", "3.5 Fine-tuning the pre-trained GPT: a classifier, SFT and LoRA (微调)"),
     ("03_training/06_training_at_scale.ipynb", "3.6 Training at scale (大规模训练)"),
+    ("04_applications/01_image_recognition.ipynb", "4.1 Image recognition (图像识别)"),
     (
         "04_applications/02_language.ipynb",
         "4.2 Language: generation, classification and retrieval (自然语言处理)",

@@ -141,3 +141,24 @@ def shift_images(images: torch.Tensor, dy: int, dx: int) -> torch.Tensor:
         ..., max(-dy, 0) : height + min(-dy, 0), max(-dx, 0) : width + min(-dx, 0)
     ]
     return out
+
+
+@torch.no_grad()
+def feature_maps(model: DigitCNN, images: torch.Tensor) -> list[torch.Tensor]:
+    """What each convolution block of a :class:`DigitCNN` sees: its maps after the ReLU, before pooling.
+
+    Returns one tensor per block, (N, C_1, H, W) then (N, C_2, H/2, W/2): the feature maps (特征图) that
+    the learned filters make from ``images`` (N, 1, H, W).
+    """
+    if not isinstance(model, DigitCNN):
+        raise TypeError(f"model must be a DigitCNN, got {type(model).__name__}")
+    size = model.image_size
+    if not isinstance(images, torch.Tensor) or images.ndim != 4 or images.shape[1:] != (1, size, size):
+        shape = getattr(images, "shape", type(images).__name__)
+        raise ValueError(f"images must be (N, 1, {size}, {size}), got {shape}")
+    maps, x = [], images
+    for layer in model.features:
+        x = layer(x)
+        if isinstance(layer, nn.ReLU):
+            maps.append(x)
+    return maps
