@@ -182,12 +182,16 @@ def _lora_swapped_init_is_exact() -> bool:
 
 def _forgetful_sgd_distance(steps: int = 4, lr: float = 0.1, slope: float = 3.0) -> float:
     """Measured with torch.optim.SGD: how far theta moves in ``steps`` steps on loss = slope * theta, never zeroing."""
-    theta = nn.Parameter(torch.tensor(0.0))
-    sgd = torch.optim.SGD([theta], lr=lr)
-    for _ in range(steps):
-        (slope * theta).backward()  # no zero_grad: .grad keeps the sum
-        sgd.step()
-    return -theta.item()
+    from lib.train.loop import train
+    from lib.train.steps import SupervisedStep
+
+    theta = nn.Linear(1, 1, bias=False)  # theta = its one weight, with input 1
+    nn.init.zeros_(theta.weight)
+    one = torch.ones(1, 1)
+    step = SupervisedStep(lambda out, _target: slope * out.sum(), zero_grad=False)  # .grad keeps the sum
+    sgd = torch.optim.SGD(theta.parameters(), lr=lr)
+    train(theta, [(one, one)] * steps, step, optimizer=sgd, steps=steps, progress=False)
+    return -theta.weight.item()
 
 
 def _accuracy_by_sklearn(correct: int = 455, batches: int = 8, batch_size: int = 64) -> float:
