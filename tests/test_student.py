@@ -34,6 +34,9 @@ def _student_text(out, source) -> str:
 # Values that also occur in a lesson for another reason, checked by hand: the lesson does not give the answer.
 COINCIDENCES = {
     ("2.5.max-lr", "0.02"): "lesson 2.5's momentum and RMSProp examples use lr = 0.02 on another surface",
+    ("1.2.no-relu-spirals", "False"): "a yes/no prediction: the question names both True and False",
+    ("1.5.lora-swapped-init", "True"): "a yes/no prediction: the question names both True and False",
+    ("1.5.masked-loss", "0.045"): "lesson 1.5's floor on the pre-training gain at one label per class (reached 0.055)",
     ("3.1.unmasked-padding", "True"): "a yes/no prediction: the question names both True and False",
     ("3.5.lora-starts-equal", "True"): "a yes/no prediction: the question names both True and False",
     ("3.6.checkpoint-changes-grads", "False"): "a yes/no prediction: the question names both True and False",
