@@ -544,6 +544,14 @@ for _ in range(4):
     (3 * theta).backward()  # the article's loop: no zero_grad
     forgetful_sgd.step()
 print(f"theta moved by {-theta.item():.4f}")
+
+# the same four steps on the course's engine, with its zero_grad switched off, move theta as far
+engine_theta = nn.Linear(1, 1, bias=False)
+nn.init.zeros_(engine_theta.weight)
+one = torch.ones(1, 1)
+train(engine_theta, [(one, one)] * 4, SupervisedStep(lambda out, _target: 3 * out.sum(), zero_grad=False),
+      optimizer=torch.optim.SGD(engine_theta.parameters(), lr=0.1), steps=4, progress=False)
+torch.testing.assert_close(engine_theta.weight.detach().squeeze(), theta.detach())
 check("1.6.forgotten-zero-grad", prediction_2)
 
 # %% [markdown]
