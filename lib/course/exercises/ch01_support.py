@@ -185,7 +185,8 @@ def _forgetful_sgd_distance(steps: int = 4, lr: float = 0.1, slope: float = 3.0)
     from lib.train.loop import train
     from lib.train.steps import SupervisedStep
 
-    theta = nn.Linear(1, 1, bias=False)  # theta = its one weight, with input 1
+    with seeded(0):  # nn.Linear draws its (overwritten) initial weight: leave the caller's generator alone
+        theta = nn.Linear(1, 1, bias=False)  # theta = its one weight, with input 1
     nn.init.zeros_(theta.weight)
     one = torch.ones(1, 1)
     step = SupervisedStep(lambda out, _target: slope * out.sum(), zero_grad=False)  # .grad keeps the sum
