@@ -245,3 +245,37 @@ def test_scatter_real_fake_draws_both_sets():
     with pytest.raises(ValueError, match="fake must be an \\(n, 2\\) array"):
         scatter_real_fake(torch.zeros(5, 2), torch.ones(7, 3))
     matplotlib.pyplot.close("all")
+
+
+def test_side_by_side_members_are_independent_mlps():
+    stack = ring.SideBySideMLPs((3, 5, 2), seeds=(4, 7))
+    x = torch.randn(6, 2 * 3, generator=torch.Generator().manual_seed(0))
+    out = stack(x)
+    assert out.shape == (6, 2 * 2)
+    for j, seed in enumerate((4, 7)):
+        with torch.random.fork_rng():
+            torch.manual_seed(seed)
+            reference = ring.MLP((3, 5, 2))  # member j starts as MLP(sizes) built under seeded(seed)
+        torch.testing.assert_close(out[:, 2 * j : 2 * j + 2], reference(x[:, 3 * j : 3 * j + 3]))
+        torch.testing.assert_close(stack.member(j)(x[:, 3 * j : 3 * j + 3]), out[:, 2 * j : 2 * j + 2])
+    # member 0's output does not depend on member 1's weights or inputs
+    out[:, :2].sum().backward()
+    assert all(torch.count_nonzero(p.grad[1]) == 0 for p in stack.parameters())
+    assert any(torch.count_nonzero(p.grad[0]) > 0 for p in stack.parameters())
+
+
+def test_side_by_side_rejects_bad_input_and_splits_members():
+    with pytest.raises(ValueError, match="sizes"):
+        ring.SideBySideMLPs((3,), seeds=(0,))
+    with pytest.raises(ValueError, match="seeds"):
+        ring.SideBySideMLPs((3, 2), seeds=(0, 0))
+    stack = ring.SideBySideMLPs((3, 2), seeds=(0, 1))
+    with pytest.raises(ValueError, match="x must have shape"):
+        stack(torch.zeros(4, 3))
+    with pytest.raises(ValueError, match="j must be"):
+        stack.member(2)
+    samples = torch.arange(12.0).reshape(2, 6)
+    split = ring.split_members(samples, 3)
+    assert split.shape == (3, 2, 2) and split[1, 0].tolist() == [2.0, 3.0]
+    with pytest.raises(ValueError, match="samples"):
+        ring.split_members(samples, 4)

@@ -32,6 +32,9 @@ ALLOWED = {
     # and measures that loop at two learning rates, asserting lib.lessons.lesson_1_6_loop.loss_curve
     # (built on lib.train.loop.train) gives the same losses
     ("chapters/01_concepts/06_training_loop.py", "run", "for (inputs, targets) in batches:"),
+    # and its predict-then-run exercise runs the article's loop for four steps in the open, asserting the engine
+    # (SupervisedStep with zero_grad=False) moves the parameter as far
+    ("chapters/01_concepts/06_training_loop.py", "<module>", "for _ in range(4):"),
     # 2.6 trains the same network by hand (backward formulas written out) and with autograd + torch.optim, and asserts
     # the two agree at every step: the autograd side is the plain PyTorch loop being taught
     ("chapters/02_math/06_worked_example.py", "<module>", "for _ in range(n_steps):"),

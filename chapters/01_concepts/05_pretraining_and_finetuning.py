@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 1.5 Pre-training, fine-tuning and transfer learning (预训练、微调与迁移学习)
 #
-# **Time:** about 1 min on a laptop CPU · **Prerequisites:** lessons 1.2 and 1.3; what a loss and a training loop are · **You will learn:** how self-supervised pre-training on unlabelled data lets a model learn from very few labels, and how to fine-tune it fully, with a frozen encoder, or with LoRA.
+# **Time:** about 1.5 min on a laptop CPU · **Prerequisites:** lessons 1.2 (MLPs, logits, Adam), 1.3 (what BERT and GPT predict) and 1.6 (the training loop, cross-entropy over classes); LayerNorm, the KL divergence and distillation's temperature are explained briefly where they are used · **You will learn:** how self-supervised pre-training on unlabelled data lets a model learn from very few labels, and how to fine-tune it fully, with a frozen encoder, or with LoRA.
 #
 # In this lesson you will:
 #
@@ -10,9 +10,12 @@
 #   them, the image analogue of BERT's masked-word prediction, with every label thrown away;
 # - save it, load it back, and find it again in the course's cache for later lessons;
 # - **fine-tune** (微调) it with 1 to 30 labelled images per digit and measure, over several
-#   random draws, how much better it does than the same network trained from scratch;
+#   random draws, how much better it does than the same network trained from scratch, and at
+#   which label budgets that advantage disappears;
 # - compare three kinds of **transfer learning** (迁移学习): linear probing with a frozen encoder,
-#   full fine-tuning, and LoRA, which trains a few percent of the parameters.
+#   full fine-tuning, and LoRA, which trains a few percent of the parameters;
+# - distil the fine-tuned model into a small student, and separate what the teacher's soft
+#   predictions add from what its extra (unlabelled) inputs add.
 
 # %%
 # Setup: on Colab, install the course's `lib` at the version this notebook was executed with, without
@@ -35,7 +38,6 @@ if lib.__version__ != "0.2.0":
     )
 
 # %%
-import math
 from functools import partial
 
 import torch
@@ -83,13 +85,15 @@ device, generator = lesson_setup(seed=0)  # seed, device, one CPU thread for tin
 # model learned on one task for another is **transfer learning** (迁移学习; the source article
 # writes 转移学习, the usual term is 迁移学习).
 #
-# **The source article gets one thing wrong here.** Its glossary (1.4.1) and section 2.4.3 say
-# pre-training is "unsupervised learning" (无监督学习). Unsupervised learning, such as
-# clustering, has no right answer to compare with. Pre-training has one at every step: GPT
-# predicts the next word of a real text and BERT predicts words that were hidden from it, and the
-# real word is the target. The targets come from the data itself, so this is
-# **self-supervised learning** (自监督学习). It trains with an ordinary supervised loss, only
-# without human labels.
+# **Unsupervised or self-supervised?** The source article's glossary (1.4.1) and its section 2.4.3
+# call pre-training "unsupervised learning" (无监督学习). That is the word the GPT papers themselves
+# used: GPT-1 (Radford et al., 2018) calls its first stage "unsupervised pre-training", and GPT-2's
+# title is *Language Models are Unsupervised Multitask Learners* (2019): no human labels are
+# involved. Today's more precise term is **self-supervised learning** (自监督学习). Pre-training has
+# a right answer at every step: GPT predicts the next word of a real text and BERT predicts words
+# that were hidden from it, and the real word is the target. The targets come from the data itself,
+# and training uses an ordinary supervised loss, only without human labels. That sets it apart from
+# unsupervised methods in the narrow sense, such as clustering, which have no target to compare with.
 #
 # We do the same at a size that runs in a minute on a laptop CPU: scikit-learn's 1,797 handwritten
 # digits, 8x8 pixels each, split into a training set and a held-out test set.
@@ -114,7 +118,7 @@ unlabelled = train.images  # pre-training uses these pixels and never looks at t
 # With $x$ the true pixels, $\hat{x}$ the prediction and $M$ the set of hidden pixels, the loss
 # is the mean squared error over the hidden pixels only, as BERT scores only its hidden words:
 #
-# $$L = \frac{1}{|M|} \sum_{i \in M} (\hat{x}_i - x_i)^2 .$$
+# $$\mathcal{L} = \frac{1}{|M|} \sum_{i \in M} (\hat{x}_i - x_i)^2 .$$
 #
 # Here is one mask, and that loss computed three ways: from the formula, by the course's
 # `lib.pretraining.masked_pixel_loss`, and by PyTorch's `F.mse_loss` on the hidden entries.
@@ -132,7 +136,8 @@ print(f"hidden: {mask.sum().item()} of {mask.numel()} pixels; loss of a random g
 
 # %% [markdown]
 # The **encoder** (编码器), `lib.models.digit_encoder.DigitEncoder`, is a small network: 64 pixels, two
-# layers of 256 ReLU units, and a LayerNorm (lesson 2.4) at the end. A **decoder** (解码器), one
+# layers of 256 ReLU units, and a LayerNorm at the end (it rescales each sample's 256 features to
+# mean 0 and standard deviation 1, then applies a learned scale and shift per feature; lesson 2.4). A **decoder** (解码器), one
 # linear layer, turns its 256 features back into 64 pixels. Only the encoder is kept after
 # pre-training: the features it computes are what fine-tuning builds on.
 #
@@ -257,7 +262,8 @@ for a, b in zip(cached.encoder.state_dict().values(), encoder.state_dict().value
 #
 # Now the labels come back, but only a few. For a **label budget** of $k$ images per digit we draw
 # $k$ labelled training images of each class, put a new **linear head** (线性分类头, 256 features
-# to 10 digit scores) on an encoder, and train with cross-entropy (lesson 2.2): 100 full-batch
+# to 10 digit scores, logits) on an encoder, and train with cross-entropy (lesson 1.6; a softmax turns
+# the 10 logits into probabilities and the loss is $-\log$ of the right digit's): 100 full-batch
 # steps of AdamW at learning rate $10^{-3}$. Four ways to start, all with the same images, the same
 # head initialisation and the same recipe:
 #
@@ -281,11 +287,11 @@ fig, _ = image_rows({"the only\nlabels": train.images[few, 0]})
 # %% [markdown]
 # A single run says little: which ten images were drawn matters a lot. So every label budget is
 # run with several random draws (seeds), and we look at the mean and the spread: 5 budgets x 6
-# seeds x 4 modes = 120 small models on a CPU (10 seeds on a GPU).
+# seeds x 4 modes = 120 small models.
 
 # %%
 labels_per_class = (1, 2, 5, 10, 30)
-seeds = tuple(range(10)) if device.type == "cuda" else tuple(range(6))
+seeds = tuple(range(6))  # on a GPU too: the floors asserted below were measured with these six
 results = label_efficiency(encoder, train, test, labels_per_class, seeds,
                            modes=("scratch", "full", "probe", "lora"), rank=4, alpha=8.0, device=device)
 print(f"{sum(a.numel() for a in results.accuracy.values())} models fine-tuned and tested")
@@ -299,24 +305,29 @@ ax = plot_accuracy_vs_labels(labels_per_class, {names[m]: a for m, a in results.
 _ = ax.set_ylim(0.4, 1.0)
 
 # %%
-gap = paired_gap(results, "full", "scratch", labels_per_class[0])
-wins = int((gap > 0).sum())
-print(f"1 label per class: fine-tuned minus from-scratch accuracy, per seed: {[round(g, 3) for g in gap.tolist()]}")
-print(f"mean gap {gap.mean():.1%}; the fine-tuned model wins on {wins} of {len(seeds)} draws")
+gaps = {k: paired_gap(results, "full", "scratch", k) for k in labels_per_class}
+print("fine-tuned minus from-scratch test accuracy, per seed (same images, same head):")
+for k, gap in gaps.items():
+    print(f"{k:>3} labels per class: " + " ".join(f"{g:+.3f}" for g in gap.tolist())
+          + f"   mean {gap.mean():+.1%}, wins {int((gap > 0).sum())} of {len(seeds)}")
 at_30 = {m: results.mean(m)[-1].item() for m in results.accuracy}
 print("30 labels per class:", ", ".join(f"{m} {a:.1%}" for m, a in at_30.items()))
 
-assert gap.mean() > 0.03, "pre-training should help by more than 3 points with one label per class"
-assert wins >= math.ceil(0.75 * len(seeds))
-assert abs(at_30["full"] - at_30["scratch"]) < 0.03  # with enough labels, the head start no longer matters
+assert gaps[1].mean() > 0.045 and int((gaps[1] > 0).sum()) == len(seeds)  # reached: +5.5 points, 6 of 6
+assert gaps[2].mean() > 0.015  # reached: +2.5 points
+for k in (5, 10, 30):  # from 5 labels per class on, no advantage either way
+    assert abs(gaps[k].mean()) < 0.015, (k, gaps[k].mean())
 
 # %% [markdown]
-# With one label per digit the pre-trained encoder gains several points over the same network
-# trained from scratch (the per-seed gaps above; the spread is wide because ten images are a
-# small sample). As labels grow the advantage shrinks, and at 30 per digit both end up within a
-# point or two of each other: here the pre-training data is the same 1,347 images, so once the
-# labels cover them well there is little left to transfer. A large model is pre-trained on far
-# more data than it is ever fine-tuned on, and that is where the head start pays off.
+# Where does pre-training help here? With **one** label per digit the pre-trained encoder wins on
+# every draw, by about 5 points on average (the spread is wide because ten images are a small
+# sample). With **two** it still helps, by about 2 points on average, though not on every draw. From
+# **five** labels per digit on it does **not** help: the mean gap is within a point of zero, and
+# single draws go either way. So the headline "pre-training helps with few labels" holds in this
+# lesson only for the smallest budgets, 1 and 2 labels per digit. The reason is the size of the
+# experiment: the pre-training data is the same 1,347 images, and a small network trained from
+# scratch on 50 labelled digits already learns most of what they hold. A large model is pre-trained
+# on far more data than it is ever fine-tuned on, and that is where the head start pays off.
 #
 # ## Transfer learning: freeze the encoder, or train it too?
 #
@@ -330,8 +341,8 @@ probe_gap = paired_gap(results, "probe", "scratch", 1)
 full_over_probe = paired_gap(results, "full", "probe", 30)
 print(f"linear probe minus from scratch at 1 label per class: mean {probe_gap.mean():.1%}")
 print(f"full fine-tuning minus linear probe at 30 labels per class: mean {full_over_probe.mean():.1%}")
-assert probe_gap.mean() > 0.03
-assert full_over_probe.mean() > 0.04
+assert probe_gap.mean() > 0.06  # reached: +8.3 points
+assert full_over_probe.mean() > 0.06  # reached: +7.8 points
 
 # %% [markdown]
 # ## Parameter-efficient fine-tuning with LoRA
@@ -422,15 +433,23 @@ assert lora_30 - probe_30 > 0.5 * (full_30 - probe_30)  # "most of the gain"
 #
 # A fine-tuned model can pass on what it knows without more labels. In **knowledge distillation**
 # (知识蒸馏; Hinton, Vinyals & Dean 2015) a small *student* is trained to match a large *teacher*'s
-# predictions on unlabelled data. Both distributions are softened by a temperature $T$, so the student
-# also learns which wrong digits the teacher finds plausible:
+# predictions on unlabelled data. Both distributions are softened by a **temperature** $\tau$
+# (dividing the logits by $\tau > 1$ flattens the softmax), so the student also learns which wrong
+# digits the teacher finds plausible:
 #
-# $$L = T^2 \, \mathrm{KL}\big(\operatorname{softmax}(z_t/T) \,\|\, \operatorname{softmax}(z_s/T)\big),$$
+# $$\mathcal{L} = \tau^2 \, \mathrm{KL}\big(\operatorname{softmax}(z_t/\tau) \,\|\, \operatorname{softmax}(z_s/\tau)\big),$$
 #
-# averaged over the batch ($T^2$ keeps the gradient size independent of $T$). Our teacher is the
-# pre-trained encoder fully fine-tuned on 30 labels per digit; the student is an MLP 35 times
-# smaller. One student learns from the same 300 labels alone, the other from the teacher's soft
-# predictions on all 1,347 training images, none of whose labels it sees.
+# averaged over the batch, where $z_t$ and $z_s$ are the teacher's and the student's logits and
+# $\mathrm{KL}(p \| q) = \sum_i p_i \log (p_i / q_i)$, the **Kullback–Leibler divergence** (KL 散度),
+# is zero when the two distributions agree and positive otherwise ($\tau^2$ keeps the gradient size
+# independent of $\tau$). Our teacher is the pre-trained encoder fully fine-tuned on 30 labels per
+# digit; the student is an MLP 35 times smaller.
+#
+# A fair comparison needs three students, not two. The distilled student sees all 1,347 training
+# images (through the teacher, without their labels); a student trained on the 300 labels alone sees
+# 300. If the distilled one wins, is it the soft predictions or just the 1,047 extra inputs? The
+# control trains a third student on the same 1,347 images with the teacher's **hard** labels (its
+# top digit for each image) and ordinary cross-entropy. Each student is trained from 5 seeds.
 
 # %%
 teacher_idx = sample_per_class(train.labels, 30, seed=0)
@@ -442,42 +461,62 @@ with torch.no_grad():
     teacher_logits = teacher(train.flat)
 
 # the loss by its formula equals lib.compress.distillation_loss and PyTorch's KL divergence
-z_s, T = torch.randn(8, 10, generator=generator), 2.0
-by_formula = T**2 * (F.softmax(teacher_logits[:8] / T, 1) * (F.log_softmax(teacher_logits[:8] / T, 1) - F.log_softmax(z_s / T, 1))).sum(1).mean()
-torch.testing.assert_close(by_formula, distillation_loss(z_s, teacher_logits[:8], T))
-torch.testing.assert_close(by_formula, T**2 * F.kl_div(F.log_softmax(z_s / T, 1), F.softmax(teacher_logits[:8] / T, 1), reduction="batchmean"))
+z_s, tau = torch.randn(8, 10, generator=generator), 2.0
+by_formula = tau**2 * (F.softmax(teacher_logits[:8] / tau, 1) * (F.log_softmax(teacher_logits[:8] / tau, 1) - F.log_softmax(z_s / tau, 1))).sum(1).mean()
+torch.testing.assert_close(by_formula, distillation_loss(z_s, teacher_logits[:8], tau))
+torch.testing.assert_close(by_formula, tau**2 * F.kl_div(F.log_softmax(z_s / tau, 1), F.softmax(teacher_logits[:8] / tau, 1), reduction="batchmean"))
+
+teacher_top = teacher_logits.argmax(dim=1)  # the teacher's hard labels for all 1,347 training images
+recipes = {  # what each student trains on: (inputs, targets), loss
+    "300 true labels": ((train.flat[teacher_idx], train.labels[teacher_idx]), F.cross_entropy),
+    "teacher's hard labels, 1,347 images": ((train.flat, teacher_top), F.cross_entropy),
+    "teacher's soft predictions, 1,347 images": ((train.flat, teacher_logits), partial(distillation_loss, temperature=tau)),
+}
 
 
-def train_student(mode: str, seed: int) -> tuple[float, int]:
-    """A 64-32-10 MLP trained on the 300 labels (mode 'labels') or on the teacher's soft predictions ('distill')."""
+def train_student(recipe: str, seed: int) -> float:
+    """A 64-32-10 MLP trained for 300 full-batch Adam steps of the course's engine; its test accuracy."""
     torch.manual_seed(seed)
     student = MLP((64, 32, 10))
-    optimizer = torch.optim.Adam(student.parameters(), lr=1e-2)
-    if mode == "labels":  # one full batch, repeated for 300 steps of the course's engine
-        batch, loss_fn = (train.flat[teacher_idx], train.labels[teacher_idx]), F.cross_entropy
-    else:
-        batch, loss_fn = (train.flat, teacher_logits), partial(distillation_loss, temperature=2.0)
-    train_loop(student, [batch], optimizer=optimizer, loss_fn=loss_fn, steps=300, progress=False)
+    batch, loss_fn = recipes[recipe]
+    train_loop(student, [batch], optimizer=torch.optim.Adam(student.parameters(), lr=1e-2), loss_fn=loss_fn,
+               steps=300, progress=False)
     with torch.no_grad():
-        accuracy = (student(test.flat).argmax(1) == test.labels).float().mean().item()
-    return accuracy, sum(p.numel() for p in student.parameters())
+        return (student(test.flat).argmax(1) == test.labels).float().mean().item()
 
 
-students = {mode: [train_student(mode, seed) for seed in range(3)] for mode in ("labels", "distill")}
-n_student = students["labels"][0][1]
+student_seeds = range(5)
+students = {recipe: torch.tensor([train_student(recipe, seed) for seed in student_seeds]) for recipe in recipes}
+n_student = sum(p.numel() for p in MLP((64, 32, 10)).parameters())
 n_teacher = sum(p.numel() for p in teacher.parameters())
-print(f"teacher ({n_teacher:,} parameters): {teacher_accuracy:.1%} test accuracy")
-for mode, runs in students.items():
-    accuracies = [a for a, _ in runs]
-    print(f"student ({n_student:,} parameters) from {mode:<7}: " + ", ".join(f"{a:.1%}" for a in accuracies))
-gains = [d - lab for (d, _), (lab, _) in zip(students["distill"], students["labels"], strict=True)]
-assert sum(gains) / len(gains) > 0 and min(a for a, _ in students["distill"]) > teacher_accuracy - 0.03
+print(f"teacher ({n_teacher:,} parameters): {teacher_accuracy:.1%} test accuracy; "
+      f"its hard labels agree with the true ones on {(teacher_top == train.labels).float().mean():.1%} of the training images")
+print(f"students ({n_student:,} parameters), test accuracy for seeds {list(student_seeds)}:")
+for recipe, acc in students.items():
+    print(f"  {recipe:<42} " + " ".join(f"{a:.3f}" for a in acc.tolist()) + f"   mean {acc.mean():.1%}")
+labels_acc, hard_acc, soft_acc = students.values()
+more_inputs, soft_over_hard = hard_acc - labels_acc, soft_acc - hard_acc  # paired: same seed, same initial weights
+print(f"more inputs (hard labels on 1,347 minus 300 true labels): mean {more_inputs.mean():+.1%}")
+print(f"soft over hard targets (same 1,347 inputs): mean {soft_over_hard.mean():+.1%}, "
+      f"lowest {soft_over_hard.min():+.1%}, highest {soft_over_hard.max():+.1%}")
+assert (soft_over_hard > 0).all() and soft_over_hard.mean() > 0.006  # reached: +0.8 points, +0.4 at worst
+assert more_inputs.mean() > 0.005  # reached: +0.7 points
+assert soft_acc.min() > teacher_accuracy - 0.01  # the distilled students match the teacher
 
 # %% [markdown]
-# With 35 times fewer parameters the distilled student matched its teacher here, and on average it beats the
-# student that saw only the labels: the teacher's soft predictions on unlabelled images carry more
-# information than 300 hard labels. Large-model builders use the same trick to make small models
-# from large ones.
+# What the three students show, on 450 test images (one image is 0.2 points):
+#
+# - the distilled student matches its teacher with 35 times fewer parameters, and beats the student
+#   trained on the 300 true labels by about 1.5 points;
+# - about half of that comes from the **extra inputs** alone: the control, trained on the teacher's
+#   hard labels for the same 1,347 images, already gains most of a point over the 300 true labels;
+# - the **soft targets** add the rest, about 0.8 points over hard labels on the same inputs (0.4 to
+#   1.1 points depending on the seed). That gain is small, 3 or 4 test images, but it held on every seed.
+#
+# So the earlier claim that soft predictions "carry more information than hard labels" survives the
+# control here, but only just: most of what distillation bought in this experiment was unlabelled
+# inputs that a fine-tuned teacher could label. Large-model builders use both effects to make small
+# models from large ones: a teacher's outputs on plenty of inputs, soft or sampled.
 #
 # ## Try it: how many labels do you need?
 #
@@ -497,18 +536,22 @@ interactive_view(show_budget, labels_per_class=list(labels_per_class))
 # %% [markdown]
 # ## Summary
 #
-# - Pre-training (预训练) is **self-supervised**: the data supplies its own targets (the next word,
-#   a hidden word, hidden pixels). It is not unsupervised clustering, as the source article says.
+# - Pre-training (预训练) learns without human labels: the GPT papers called it unsupervised; today's
+#   more precise term is **self-supervised** (自监督学习), because the data supplies its own targets
+#   (the next word, a hidden word, hidden pixels).
 # - An encoder pre-trained to fill in hidden pixels learned useful features from unlabelled
-#   digits; fine-tuned with one label per digit it beat the same network trained from scratch on
-#   average (the gap and its spread are printed above), and the advantage faded as labels grew.
+#   digits: fine-tuned with one label per digit it beat the same network trained from scratch on
+#   every draw (by about 5 points), with two by about 2 points; from five labels per digit on it
+#   gave no advantage in this small experiment.
 # - Transfer learning (迁移学习) reuses those features: a frozen encoder with a new head (linear
 #   probing) is safest with very few labels; full fine-tuning wins once there are more.
 # - LoRA trains a low-rank update $\frac{\alpha}{r}BA$ next to each frozen weight. $B = 0$ at the
 #   start, so the model starts exactly as pre-trained; here it trained 7% of the parameters, and the
 #   update merges into $W$ for free inference.
 # - Knowledge distillation (知识蒸馏) trains a small student on a teacher's softened predictions over
-#   unlabelled data; here a student 35 times smaller matched its teacher.
+#   unlabelled data; here a student 35 times smaller matched its teacher. A control with the
+#   teacher's hard labels on the same inputs showed that about half the gain came from the extra
+#   inputs and half from the soft targets.
 # - Pre-trained weights go to the cache with `save_checkpoint`; later lessons get them with
 #   `load_or_pretrain_digits_encoder()`.
 #
@@ -558,10 +601,31 @@ answer_3 = lora_8 / full
 check("1.5.lora-fraction", answer_3)
 
 # %% [markdown]
+# **4. Predict, then run.** LoRA starts with $B = 0$ and $A$ random. Suppose we swap them: $A = 0$
+# and $B$ random. Would the adapted layer still start *exactly* equal to the pre-trained one? Write
+# `True` or `False` in `prediction_4` before running the cell, which builds such a layer and compares.
+# (Then a harder question to think about: with $A = 0$, which of the two matrices gets a non-zero
+# gradient at the first step?)
+
+# %%
+# BEGIN SOLUTION
+prediction_4 = True
+# END SOLUTION
+swapped = LoRALinear(nn.Linear(64, 256), rank=4, alpha=8.0)
+with torch.no_grad():
+    swapped.lora_A.zero_()
+    swapped.lora_B.normal_(generator=generator)
+    print("swapped initialization gives exactly the base layer's outputs:",
+          torch.equal(swapped(test.flat[:16]), swapped.base(test.flat[:16])))
+check("1.5.lora-swapped-init", prediction_4)
+
+# %% [markdown]
 # ## References
 #
 # - Devlin, Chang, Lee, Toutanova, *BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding*, NAACL 2019, arXiv:1810.04805 (masked-token pre-training).
-# - Radford, Narasimhan, Salimans, Sutskever, *Improving Language Understanding by Generative Pre-Training*, OpenAI, 2018 (GPT: next-token pre-training, then fine-tuning).
+# - Radford, Narasimhan, Salimans, Sutskever, *Improving Language Understanding by Generative Pre-Training*, OpenAI, 2018 (GPT: next-token pre-training, then fine-tuning; its section 3.1 is titled "Unsupervised pre-training").
+# - Radford, Wu, Child, Luan, Amodei, Sutskever, *Language Models are Unsupervised Multitask Learners*, OpenAI, 2019 (GPT-2).
+# - Hinton, Vinyals, Dean, *Distilling the Knowledge in a Neural Network*, NIPS 2014 Deep Learning Workshop, arXiv:1503.02531.
 # - He, Chen, Xie, Li, Dollár, Girshick, *Masked Autoencoders Are Scalable Vision Learners*, CVPR 2022, arXiv:2111.06377 (hiding 75% of an image and predicting it).
 # - Vincent, Larochelle, Bengio, Manzagol, *Extracting and Composing Robust Features with Denoising Autoencoders*, ICML 2008.
 # - Yosinski, Clune, Bengio, Lipson, *How transferable are features in deep neural networks?*, NeurIPS 2014, arXiv:1411.1792.

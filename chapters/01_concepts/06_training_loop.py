@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 1.6 The training loop, step by step (训练流程)
 #
-# **Time:** about 30 s on a laptop CPU · **Prerequisites:** lesson 1.2; what a loss and a gradient are · **You will learn:** the steps of a training loop and the line of real code behind each, why gradients must be zeroed, and why a model is judged on data it was not trained on.
+# **Time:** about 30 s on a laptop CPU · **Prerequisites:** lesson 1.2 (MLPs, logits, binary cross-entropy, training with `fit`); what a derivative is. Cross-entropy for several classes and SGD are explained here in a sentence each · **You will learn:** the steps of a training loop and the line of real code behind each, why gradients must be zeroed, and why a model is judged on data it was not trained on.
 #
 # In this lesson you will:
 #
@@ -200,7 +200,11 @@ print(f"validation means after standardizing: between {z_val.mean(dim=0).min():.
 #
 # A small network (30 inputs, 32 hidden ReLU units, 2 output scores), cross-entropy loss,
 # plain **stochastic gradient descent** (随机梯度下降, SGD) with learning rate 0.1, mini-batches
-# of 32, 30 epochs. `fit` evaluates on the validation set after every epoch.
+# of 32, 30 epochs. With one logit per class, the **cross-entropy** (交叉熵) loss is the
+# multi-class form of lesson 1.2's binary cross-entropy: a softmax turns the logits into
+# probabilities, and the loss is $-\log$ of the probability given to the right class (lesson 2.2
+# derives it). SGD moves every parameter by $-\eta$ times its gradient on the current mini-batch,
+# with learning rate $\eta$. `fit` evaluates on the validation set after every epoch.
 
 # %%
 train_batches = make_batches(z_train, labels[train_idx], batch_size=32, seed=0)
@@ -508,7 +512,7 @@ interactive_view(show_curve, data=list(datasets), learning_rate=[0.001, 0.003, 0
 #
 # ## Exercises
 #
-# **1.** A weight vector $w = (1, -2)$, an input $x = (3, 0.5)$ and the loss $L = (w \cdot x)^2$,
+# **1.** A weight vector $w = (1, -2)$, an input $x = (3, 0.5)$ and the loss $\mathcal{L} = (w \cdot x)^2$,
 # whose gradient is $2 (w \cdot x)\, x$. Run `backward()` three times without zeroing. What does
 # `w.grad` hold? Compute it with PyTorch.
 
@@ -523,7 +527,35 @@ answer_1 = w.grad
 check("1.6.accumulated-grad", answer_1)
 
 # %% [markdown]
-# **2.** The training set has two samples, $(1, 10)$ and $(3, 30)$. Standardize the validation
+# **2. Predict, then run.** A single parameter $\theta$ starts at 0, with the loss
+# $\mathcal{L}(\theta) = 3\theta$, whose gradient is 3 everywhere. The article's loop runs four steps
+# of SGD with $\eta = 0.1$ and never calls `zero_grad()`. How far does $\theta$ move in total,
+# $\theta_0 - \theta_4$? Work it out on paper and write it in `prediction_2` *before* running the
+# cell, which runs PyTorch's own SGD and checks your prediction. (With `zero_grad()` it would be
+# $4 \times 0.1 \times 3 = 1.2$.)
+
+# %%
+# BEGIN SOLUTION
+prediction_2 = 0.1 * 3 * (1 + 2 + 3 + 4)
+# END SOLUTION
+theta = nn.Parameter(torch.tensor(0.0))
+forgetful_sgd = torch.optim.SGD([theta], lr=0.1)
+for _ in range(4):
+    (3 * theta).backward()  # the article's loop: no zero_grad
+    forgetful_sgd.step()
+print(f"theta moved by {-theta.item():.4f}")
+
+# the same four steps on the course's engine, with its zero_grad switched off, move theta as far
+engine_theta = nn.Linear(1, 1, bias=False)
+nn.init.zeros_(engine_theta.weight)
+one = torch.ones(1, 1)
+train(engine_theta, [(one, one)] * 4, SupervisedStep(lambda out, _target: 3 * out.sum(), zero_grad=False),
+      optimizer=torch.optim.SGD(engine_theta.parameters(), lr=0.1), steps=4, progress=False)
+torch.testing.assert_close(engine_theta.weight.detach().squeeze(), theta.detach())
+check("1.6.forgotten-zero-grad", prediction_2)
+
+# %% [markdown]
+# **3.** The training set has two samples, $(1, 10)$ and $(3, 30)$. Standardize the validation
 # samples $(4, 0)$ and $(2, 20)$ correctly.
 
 # %%
@@ -545,9 +577,10 @@ own_statistics = (val_2 - val_2.mean(dim=0)) / val_2.std(dim=0, correction=0)
 print(expect_wrong(check, "1.6.standardized", own_statistics))
 
 # %% [markdown]
-# **3.** A model classifies 455 of 512 samples correctly, in 8 batches of 64. The article's formula
+# **4.** A model classifies 455 of 512 samples correctly, in 8 batches of 64. The article's formula
 # prints `100 * correct / total` with `total` the number of batches. What accuracy, in percent,
-# should it print?
+# should it print? (The check computes it independently, with scikit-learn's `accuracy_score` on 512
+# labels and predictions.)
 
 # %%
 # BEGIN SOLUTION

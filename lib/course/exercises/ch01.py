@@ -63,6 +63,15 @@ EXERCISES: tuple[Exercise, ...] = (
     ),
     # 1.2 Neural network basics
     Exercise(
+        "1.2.no-relu-spirals",
+        "does MLP 2-32-32-1 without ReLUs beat 0.75 on the spirals?",
+        "equal",
+        expected=s._no_relu_beats,
+        reference=lambda: False,
+        wrong=lambda: True,
+        hint="write two linear layers in a row as one expression: what kind of boundary can the result draw?",
+    ),
+    Exercise(
         "1.2.neuron-output",
         "neuron output",
         "close",
@@ -194,6 +203,15 @@ EXERCISES: tuple[Exercise, ...] = (
         hint="LoRA trains two thin matrices whose product has the weight's shape, not the weight itself",
     ),
     Exercise(
+        "1.5.lora-swapped-init",
+        "LoRA with A = 0 and B random starts exactly at the base layer?",
+        "equal",
+        expected=s._lora_swapped_init_is_exact,
+        reference=lambda: True,
+        wrong=lambda: False,
+        hint="what is the product BA when one of its two factors is a zero matrix?",
+    ),
+    Exercise(
         "1.5.masked-loss",
         "masked-pixel loss",
         "close",
@@ -217,6 +235,16 @@ EXERCISES: tuple[Exercise, ...] = (
     ),
     # 1.6 The training loop
     Exercise(
+        "1.6.forgotten-zero-grad",
+        "distance moved in four SGD steps without zero_grad",
+        "close",
+        rel=1e-5,
+        expected=s._forgetful_sgd_distance,
+        reference=lambda: 0.1 * 3.0 * (1 + 2 + 3 + 4),
+        wrong=lambda: 0.1 * 3.0 * 4,
+        hint="write down what .grad holds after the first, second, third and fourth backward()",
+    ),
+    Exercise(
         "1.6.accumulated-grad",
         "w.grad after three backward passes",
         "tensor",
@@ -238,12 +266,21 @@ EXERCISES: tuple[Exercise, ...] = (
         "1.6.accuracy-percent",
         "accuracy in percent",
         "close",
-        expected=lambda: 100 * 455 / (8 * 64),
+        expected=s._accuracy_by_sklearn,
         reference=lambda: 100 * 455 / 512,
         wrong=lambda: 100 * 455 / 8,
         hint="what does the article's total count, and what should it count?",
     ),
     # 1.7 GAN
+    Exercise(
+        "1.7.same-noise",
+        "distinct samples from one repeated noise vector",
+        "equal",
+        expected=s._distinct_outputs_for_one_noise,
+        reference=lambda: 1,
+        wrong=lambda: 1000,
+        hint="where does a generator's variety come from: its weights, or its input?",
+    ),
     Exercise(
         "1.7.optimal-d",
         "D*(0)",

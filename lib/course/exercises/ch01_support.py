@@ -170,3 +170,67 @@ def _slipped_score_std(d_k: int) -> float:
     """Measured standard deviation of q.k / d_k over 20,000 random unit-variance pairs (not the lesson's draw)."""
     q, k = torch.randn(2, 20_000, d_k, generator=local_generator(11))
     return ((q * k).sum(dim=-1) / d_k).std().item()
+
+
+def _no_relu_beats(threshold: float = 0.75) -> bool:
+    """Measured: does MLP 2-32-32-1 without activations, trained as in lesson 1.2, beat ``threshold`` on the spirals?"""
+    from lib.data.synthetic import spirals
+    from lib.lessons.lesson_1_2_boundaries import binary_logit_loss
+    from lib.models.mlp import MLP
+    from lib.train.engine import accuracy, fit, make_batches
+
+    (x, y), (x_test, y_test) = spirals(400, seed=0), spirals(400, seed=1)
+    with seeded(0):
+        model = MLP((2, 32, 32, 1), activation="linear")
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
+    fit(model, make_batches(x, y, batch_size=50, seed=0), binary_logit_loss, optimizer, epochs=100, progress=False)
+    with torch.no_grad():
+        return accuracy(model(x_test), y_test) > threshold
+
+
+def _lora_swapped_init_is_exact() -> bool:
+    """Measured: with A = 0 and B random (LoRA's initialization swapped), does the layer still equal its base?"""
+    from lib.models.lora import LoRALinear
+
+    with seeded(0):
+        layer = LoRALinear(nn.Linear(64, 256), rank=4, alpha=8.0)
+        with torch.no_grad():
+            layer.lora_A.zero_()
+            layer.lora_B.normal_()
+        x = torch.randn(16, 64)
+    with torch.no_grad():
+        return bool(torch.equal(layer(x), layer.base(x)))
+
+
+def _forgetful_sgd_distance(steps: int = 4, lr: float = 0.1, slope: float = 3.0) -> float:
+    """Measured with torch.optim.SGD: how far theta moves in ``steps`` steps on loss = slope * theta, never zeroing."""
+    from lib.train.loop import train
+    from lib.train.steps import SupervisedStep
+
+    with seeded(0):  # nn.Linear draws its (overwritten) initial weight: leave the caller's generator alone
+        theta = nn.Linear(1, 1, bias=False)  # theta = its one weight, with input 1
+    nn.init.zeros_(theta.weight)
+    one = torch.ones(1, 1)
+    step = SupervisedStep(lambda out, _target: slope * out.sum(), zero_grad=False)  # .grad keeps the sum
+    sgd = torch.optim.SGD(theta.parameters(), lr=lr)
+    train(theta, [(one, one)] * steps, step, optimizer=sgd, steps=steps, progress=False)
+    return -theta.weight.item()
+
+
+def _accuracy_by_sklearn(correct: int = 455, batches: int = 8, batch_size: int = 64) -> float:
+    """Accuracy in percent of ``correct`` right answers among ``batches * batch_size`` samples, by scikit-learn."""
+    from sklearn.metrics import accuracy_score
+
+    n = batches * batch_size
+    truth = [0] * n
+    guess = [0] * correct + [1] * (n - correct)
+    return 100 * accuracy_score(truth, guess)
+
+
+def _distinct_outputs_for_one_noise(n: int = 1000) -> int:
+    """Measured: how many distinct points a (random) generator makes from one noise vector repeated ``n`` times."""
+    with seeded(0):
+        G = gan.make_generator(8, data_dim=2, hidden=64)
+        z = torch.randn(1, 8).expand(n, 8)
+    with torch.no_grad():
+        return len(torch.unique(G(z), dim=0))
