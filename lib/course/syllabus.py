@@ -37,6 +37,7 @@ SYLLABUS: tuple[tuple[str, str], ...] = (
         "4.2 Language: generation, classification and retrieval (自然语言处理)",
     ),
     ("04_applications/04_healthcare.ipynb", "4.4 Healthcare: a model a clinician could question (医疗健康)"),
+    ("05_frontiers/08_faq_and_errata.ipynb", "5.8 FAQ and errata (常见问题与勘误)"),
 )
 
 
