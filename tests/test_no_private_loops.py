@@ -44,6 +44,16 @@ ALLOWED = {
     # 2.6's predict-then-run exercise: the expected step is recomputed with torch.optim.Adam in a plain loop, on purpose
     # independent of lib's engine and of the lesson's code, so the check does not grade an answer against itself
     ("lib/course/exercises/ch02_support.py", "_first_perfect_step", "for step in range(300):"),
+    # 5.8 runs three optimizers (torch.optim.Adam, lib's Adam, the article's formula) on one quadratic step by step and
+    # asserts torch's and lib's losses equal at every step: an optimizer comparison, like 2.5's, not a training run
+    ("lib/lessons/lesson_5_8_errata.py", "adam_demo", "for t in range(steps):"),
+    # 5.8 calls backward() once and step() once, to show that backpropagation does not change the parameters and the
+    # optimizer does (the article's 1.4.2 merges the two): no loop at all
+    (
+        "lib/lessons/lesson_5_8_errata.py",
+        "<module>",
+        "def small_checks_demo(seed: int=0, n: int=100, features: int=10):",
+    ),
 }
 
 

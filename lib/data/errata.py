@@ -8,41 +8,16 @@ teaches it; chapter 05's errata lesson gathers them with the rest of the course'
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from lib.data.errata_content import CONTENT_ERRATA
+from lib.data.erratum import KINDS, Erratum
 
-KINDS = ("reference", "tool")
-
-
-@dataclass(frozen=True)
-class Erratum:
-    """One error of the article: where it is, what it says, the correction, a source, and the teaching lesson."""
-
-    kind: str  # "reference" or "tool"
-    section: str  # the article's section(s)
-    article_says: str
-    correction: str
-    source: str  # a URL that supports the correction
-    lesson: str  # notebook that teaches it, relative to chapters/
-
-    def __post_init__(self) -> None:
-        if self.kind not in KINDS:
-            raise ValueError(f"kind must be one of {KINDS}, got {self.kind!r}")
-        for name in ("section", "article_says", "correction", "lesson"):
-            value = getattr(self, name)
-            if not isinstance(value, str) or not value.strip():
-                raise ValueError(f"{name} must be a non-empty string, got {value!r}")
-        if not self.source.startswith("https://"):
-            raise ValueError(f"source must be an https:// URL, got {self.source!r}")
-        if not self.lesson.endswith(".ipynb"):
-            raise ValueError(
-                f"lesson must be a notebook path such as '01_concepts/09_glossary.ipynb', got {self.lesson!r}"
-            )
-
+__all__ = ["KINDS", "ERRATA", "Erratum", "errata", "markdown_table"]
 
 _GLOSSARY = "01_concepts/09_glossary.ipynb"
 _MARKET = "01_concepts/08_market_and_applications.ipynb"
+_ERRATA_LESSON = "05_frontiers/08_faq_and_errata.ipynb"
 
-ERRATA: tuple[Erratum, ...] = (
+_READING_AND_TOOLS: tuple[Erratum, ...] = (
     # the reading list (sections 7.3 and 10.1), taught in lesson 1.9 beside the glossary
     Erratum(
         "reference",
@@ -97,6 +72,25 @@ ERRATA: tuple[Erratum, ...] = (
         "https://arxiv.org/abs/1602.02410",
         _GLOSSARY,
     ),
+    Erratum(
+        "reference",
+        "7.3.3",
+        "“Using Large-scale Neural Language Models to Detect Unintentional Plagiarism” (Sun et al., 2020)",
+        "No such paper can be found. A real study of the question is “Do Language Models Plagiarize?” "
+        "(J. Lee, T. Le, J. Chen & D. Lee, ACM Web Conference (WWW) 2023, arXiv:2203.07618).",
+        "https://arxiv.org/abs/2203.07618",
+        _ERRATA_LESSON,
+    ),
+    Erratum(
+        "reference",
+        "7.3.3",
+        "“Generative Adversarial Networks for Text: A Survey” (Yu et al., 2021)",
+        "No survey of that title and authors can be found. A real survey is “A survey on text generation using "
+        "generative adversarial networks” (G. H. de Rosa & J. P. Papa, Pattern Recognition 119, 108098, 2021, "
+        "doi:10.1016/j.patcog.2021.108098, arXiv:2212.11119).",
+        "https://doi.org/10.1016/j.patcog.2021.108098",
+        _ERRATA_LESSON,
+    ),
     # the tool list (sections 5.1, 5.5.3, 7.2 and 10.4), taught in lesson 1.8 with serving and deployment
     Erratum(
         "tool",
@@ -145,9 +139,13 @@ ERRATA: tuple[Erratum, ...] = (
     ),
 )
 
+ERRATA: tuple[Erratum, ...] = _READING_AND_TOOLS + CONTENT_ERRATA
+"""Every error of the article the course corrects: its reading list, its tools, and its content (formulas,
+code, facts, terms), each with the lesson that teaches the correction."""
+
 
 def errata(kind: str | None = None, lesson: str | None = None) -> tuple[Erratum, ...]:
-    """The errata, optionally only one ``kind`` ('reference' or 'tool') or only those one ``lesson`` teaches."""
+    """The errata, optionally only one ``kind`` (see KINDS) or only those one ``lesson`` teaches."""
     if kind is not None and kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS} or None, got {kind!r}")
     return tuple(e for e in ERRATA if (kind is None or e.kind == kind) and (lesson is None or e.lesson == lesson))

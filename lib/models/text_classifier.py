@@ -70,3 +70,44 @@ def classify_texts(
     probabilities = model(tokenizer.encode_batch(texts, max_len).to(device)).float().softmax(dim=-1).cpu()
     model.train(was_training)
     return probabilities
+
+
+class ArticleTextClassifier(nn.Module):
+    """WRONG, kept to show its failures: the source article's classifier (its section 5.2), as printed.
+
+    ``fc1`` maps ``embedding_dim`` to ``hidden_dim`` but is applied ``num_layers`` times to its own
+    output, so with ``num_layers`` > 1 and ``hidden_dim`` != ``embedding_dim`` the second call fails; and
+    nothing pools over the tokens, so with ``num_layers`` = 1 it returns one score vector per *token*,
+    (batch, tokens, classes), where a text needs one. Lesson 3.1 runs it; lesson 5.8 imports it from here.
+    """
+
+    def __init__(self, vocab_size, embedding_dim, hidden_dim, output_dim, num_layers, drop_prob=0.5):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, embedding_dim)
+        self.fc1 = nn.Linear(embedding_dim, hidden_dim)
+        self.dropout = nn.Dropout(drop_prob)
+        self.fc2 = nn.Linear(hidden_dim, output_dim)
+        self.num_layers = num_layers
+
+    def forward(self, text, hidden=None):
+        embedded = self.embedding(text)
+        embedded = embedded.unsqueeze(0)
+        if hidden is not None:
+            embedded = torch.cat([embedded, hidden], dim=2)
+        for i in range(self.num_layers):
+            embedded = torch.tanh(self.fc1(embedded))
+            if i < self.num_layers - 1:
+                embedded = self.dropout(embedded)
+        embedded = embedded.squeeze(0)
+        output = self.fc2(embedded)
+        return output
+
+
+def article_accuracy_percent(n_correct: int, n_texts: int, batch_size: int) -> float:
+    """WRONG, on purpose: the article's accuracy, 100 · correct / len(loader), which counts batches, not texts."""
+    positive_int("n_texts", n_texts)
+    positive_int("batch_size", batch_size)
+    if not isinstance(n_correct, int) or not 0 <= n_correct <= n_texts:
+        raise ValueError(f"n_correct must be an int in [0, n_texts], got {n_correct!r}")
+    n_batches = -(-n_texts // batch_size)  # what len(DataLoader) returns without drop_last
+    return 100 * n_correct / n_batches
