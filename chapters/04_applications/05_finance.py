@@ -61,8 +61,9 @@ device, generator = lesson_setup(seed=0)  # seed, device, one CPU thread for tin
 # %% [markdown]
 # ## Real data: US GDP and prices, 1959-2009
 #
-# `statsmodels.datasets.macrodata` ships 203 quarters (1959Q1 to 2009Q3) of US data compiled from
-# the Federal Reserve Bank of St. Louis (FRED) and the Bureau of Labor Statistics: real GDP, the
+# `statsmodels.datasets.macrodata` ships 203 quarters (1959Q1 to 2009Q3) of public-domain US data,
+# compiled in 2009 from the Federal Reserve Bank of St. Louis (FRED) and the Bureau of Labor
+# Statistics (its `SOURCE` note says so): real GDP, the
 # consumer price index (CPI), unemployment, the Treasury-bill rate and more. It is installed with
 # statsmodels, so nothing is downloaded.
 #
@@ -219,7 +220,7 @@ print(f"AR({P}):           MAE {mae(autoregression[test], truth):.2f}  RMSE {rms
 # inputs and target **standardized** (标准化) using the *training* quarters' mean and spread only,
 # trained full-batch with AdamW through the course's engine (`lib.train.loop.train`),
 # refitted on every walk-forward fold. Its configuration (`ForecasterConfig`) is small on purpose:
-# with 76 to 190 training rows, a larger network only memorizes noise. We train it with three seeds
+# with 79 to 187 training rows, a larger network only memorizes noise. We train it with three seeds
 # (a seed sets the initial weights), because one run of a network proves little.
 
 # %%
@@ -295,11 +296,13 @@ axes[1].set_yticks(positions.tolist(), names)
 axes[1].invert_yaxis()
 axes[1].set_xlabel("error, percentage points (lower is better)")
 axes[1].set_title("walk-forward errors, 1980-2009")
+axes[1].set_xlim(0, 4.3)
 legend = axes[1].legend(fontsize=8, loc="lower right")
 
 # %% [markdown]
-# The forecasts hug the middle: none of them saw the 2008 collapse coming, and the AR only follows it
-# down one quarter late. That, too, is honest: a quarter's GDP growth is mostly news that had not
+# The forecasts hug the middle: none of them saw the 2008 collapse coming. The naive forecast
+# follows it one quarter late; the AR and the network barely move, forecasting near-average growth
+# through most of it. That, too, is honest: a quarter's GDP growth is mostly news that had not
 # happened yet.
 #
 # ## Three ways to fool yourself (数据泄漏)
@@ -418,7 +421,7 @@ ax.set_yticks(positions.tolist(), [name for name, _, _ in leaks])
 ax.invert_yaxis()
 ax.set_xlabel("RMSE of GDP-growth forecasts, 1980-2009 (lower looks better)")
 ax.set_title("each leak makes a forecast look better than it is")
-legend = ax.legend(fontsize=8, loc="lower left")
+legend = ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncols=2)
 
 # %% [markdown]
 # ## What the source article says about finance, corrected
