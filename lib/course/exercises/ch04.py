@@ -9,7 +9,9 @@ from lib.course.exercises import ch04_finance, ch04_healthcare, ch04_language, c
 from lib.course.exercises.base import Exercise
 
 EXERCISES: tuple[Exercise, ...] = (
-    ch04_vision.EXERCISES + ch04_language.EXERCISES + ch04_speech.EXERCISES
+    ch04_vision.EXERCISES
+    + ch04_language.EXERCISES
+    + ch04_speech.EXERCISES
     + ch04_healthcare.EXERCISES
     + ch04_finance.EXERCISES
 )

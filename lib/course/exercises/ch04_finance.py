@@ -1,4 +1,4 @@
-"""The exercises of lesson 4.5 (finance): expected values computed from lib and statsmodels' data, not the learner's code."""
+"""The exercises of lesson 4.5 (finance): expected values computed from lib and statsmodels' data."""
 
 from __future__ import annotations
 
