@@ -46,6 +46,7 @@ COINCIDENCES = {
     ("3.6.checkpoint-changes-grads", "False"): "a yes/no prediction: the question names both True and False",
     ("1.9.definitions-predict", "False"): "a yes/no prediction: the question names both True and False",
     ("5.8.adam-converges", "False"): "a yes/no prediction: the question names both True and False",
+    ("4.5.ar-scaling-leak", "False"): "a yes/no prediction: the question names both True and False",
 }
 
 

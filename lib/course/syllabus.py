@@ -33,12 +33,10 @@ SYLLABUS: tuple[tuple[str, str], ...] = (
     ("03_training/05_finetuning.ipynb", "3.5 Fine-tuning the pre-trained GPT: a classifier, SFT and LoRA (微调)"),
     ("03_training/06_training_at_scale.ipynb", "3.6 Training at scale (大规模训练)"),
     ("04_applications/01_image_recognition.ipynb", "4.1 Image recognition (图像识别)"),
-    (
-        "04_applications/02_language.ipynb",
-        "4.2 Language: generation, classification and retrieval (自然语言处理)",
-    ),
+    ("04_applications/02_language.ipynb", "4.2 Language: generation, classification and retrieval (自然语言处理)"),
     ("04_applications/03_speech.ipynb", "4.3 Speech: from waveform to spectrogram to classifier (语音识别)"),
     ("04_applications/04_healthcare.ipynb", "4.4 Healthcare: a model a clinician could question (医疗健康)"),
+    ("04_applications/05_finance.ipynb", "4.5 Finance: forecasting without fooling yourself (金融预测)"),
     ("05_frontiers/08_faq_and_errata.ipynb", "5.8 FAQ and errata (常见问题与勘误)"),
 )
 

@@ -5,9 +5,13 @@ Expected values are computed from lib, PyTorch and scikit-learn, not from the le
 
 from __future__ import annotations
 
-from lib.course.exercises import ch04_healthcare, ch04_language, ch04_speech, ch04_vision
+from lib.course.exercises import ch04_finance, ch04_healthcare, ch04_language, ch04_speech, ch04_vision
 from lib.course.exercises.base import Exercise
 
 EXERCISES: tuple[Exercise, ...] = (
-    ch04_vision.EXERCISES + ch04_language.EXERCISES + ch04_speech.EXERCISES + ch04_healthcare.EXERCISES
+    ch04_vision.EXERCISES
+    + ch04_language.EXERCISES
+    + ch04_speech.EXERCISES
+    + ch04_healthcare.EXERCISES
+    + ch04_finance.EXERCISES
 )
