@@ -37,6 +37,7 @@ SYLLABUS: tuple[tuple[str, str], ...] = (
         "4.2 Language: generation, classification and retrieval (自然语言处理)",
     ),
     ("04_applications/04_healthcare.ipynb", "4.4 Healthcare: a model a clinician could question (医疗健康)"),
+    ("05_frontiers/02_cost_and_market.ipynb", "5.2 Cost and market position (成本与市场格局)"),
 )
 
 
