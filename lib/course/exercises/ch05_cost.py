@@ -62,8 +62,10 @@ EXERCISES: tuple[Exercise, ...] = (
         "bytes to serve Llama 3 70B with int4 weights and a bf16 KV cache for 8 sequences of 8,192 tokens",
         "close",
         rel=1e-6,
-        expected=lambda: _llama3_70b_parameters() * 0.5
-        + kv_cache_bytes(80, 8192, n_tokens=8192, batch_size=8, n_head=64, n_kv_head=8),
+        expected=lambda: (
+            _llama3_70b_parameters() * 0.5
+            + kv_cache_bytes(80, 8192, n_tokens=8192, batch_size=8, n_head=64, n_kv_head=8)
+        ),
         reference=lambda: _llama3_70b_parameters() / 2 + 2 * 80 * (8 * 128) * 2 * 8192 * 8,
         wrong=lambda: _llama3_70b_parameters() / 2 + 2 * 80 * 8192 * 2 * 8192 * 8,
         hint="the weights shrink with int4, the cache does not; and with grouped-query attention only the "
