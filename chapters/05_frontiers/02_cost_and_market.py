@@ -170,6 +170,7 @@ h100 = DATASHEETS["H100 SXM"]
 reported_hours = 30.84e6  # Llama 3.1 model card, 405B row
 for mfu in (0.43, 0.41, 0.38):
     hours = costs.accelerator_hours(reported_flops, h100.peak_flops, mfu)
+    assert math.isclose(hours, reported_flops / (h100.peak_flops * mfu * 3600), rel_tol=1e-12)  # the formula above
     print(f"MFU {mfu:.0%}: {hours / 1e6:.1f}M GPU-hours predicted; reported / predicted = {reported_hours / hours:.2f}")
 average = costs.implied_mfu(reported_flops, reported_hours, h100.peak_flops)
 print(f"the MFU that the reported GPU-hours imply, averaged over the whole run: {average:.1%}")
@@ -277,6 +278,11 @@ one = costs.serving_cost(n_8b, kv_8b, h100, example_price, batch_size=1, context
 wide = costs.serving_cost(n_8b, kv_8b, h100, example_price, batch_size=256, context_tokens=4096)
 print(f"Llama 3 8B: ${one.decode_cost_per_million:.2f} per million generated tokens at batch 1, "
       f"${wide.decode_cost_per_million:.3f} at batch 256; prefill ${one.prefill_cost_per_million:.3f}")
+kv_16 = kv_8b * 4096  # one sequence's cache in bytes; the step formula above, with it, at batch 16:
+step = max((n_8b * 2 + 16 * kv_16) / h100.bandwidth_bytes_per_s, 2 * n_8b * 16 / h100.peak_flops)
+at_16 = costs.serving_cost(n_8b, kv_8b, h100, example_price, batch_size=16, context_tokens=4096)
+assert math.isclose(at_16.decode_tokens_per_second, 16 / step, rel_tol=1e-12)
+assert math.isclose(at_16.decode_cost_per_million, 1e6 * example_price / (3600 * 16 / step), rel_tol=1e-12)
 assert 20 < one.decode_cost_per_million / wide.decode_cost_per_million < 40
 assert wide.n_accelerators == 2  # 256 caches of 4,096 tokens outgrow one H100
 assert one.prefill_cost_per_million < one.decode_cost_per_million / 100
