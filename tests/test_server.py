@@ -116,7 +116,7 @@ def test_bad_arguments_name_themselves():
     with pytest.raises(TypeError, match="predict"):
         BatchingServer("model", (1,))
     with pytest.raises(RuntimeError, match="start"):
-        BatchingServer(lambda b: b, (1,)).port
+        _ = BatchingServer(lambda b: b, (1,)).port
     with BatchingServer(lambda b: b, (1,)) as server:
         with pytest.raises(ValueError, match="inputs"):
             load_test(server, torch.zeros(3, 2))
