@@ -105,6 +105,7 @@ class BatchingServer:
         self._http: ThreadingHTTPServer | None = None
         self._threads: list[threading.Thread] = []
         self.batch_sizes: list[int] = []
+        self._threads_for_model = 1
 
     # -- lifecycle -------------------------------------------------------------------------------
     def start(self) -> BatchingServer:
@@ -112,6 +113,7 @@ class BatchingServer:
         if self._http is not None:
             raise RuntimeError("the server is already running")
         self._stop.clear()
+        self._threads_for_model = torch.get_num_threads()  # OpenMP settings are per thread: pass ours on
         self._http = _Listener((self.host, self._requested_port), self._handler_class())
         self._threads = [
             threading.Thread(target=self._http.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True),
@@ -177,6 +179,7 @@ class BatchingServer:
         return batch
 
     def _batch_loop(self) -> None:
+        torch.set_num_threads(self._threads_for_model)  # else a new thread may start a pool of its own
         while not self._stop.is_set():
             batch = self._gather()
             if not batch:
