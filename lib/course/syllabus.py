@@ -32,6 +32,7 @@ SYLLABUS: tuple[tuple[str, str], ...] = (
     ("03_training/04_pretraining.ipynb", "3.4 Pre-training a GPT (预训练)"),
     ("03_training/05_finetuning.ipynb", "3.5 Fine-tuning the pre-trained GPT: a classifier, SFT and LoRA (微调)"),
     ("03_training/06_training_at_scale.ipynb", "3.6 Training at scale (大规模训练)"),
+    ("04_applications/06_compression_and_deployment.ipynb", "4.6 Compressing and serving a model (模型压缩与部署)"),
 )
 
 
