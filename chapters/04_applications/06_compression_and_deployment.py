@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 4.6 Compressing and serving a model (模型压缩与部署)
 #
-# **Time:** about 2 min on a laptop CPU · **Prerequisites:** lessons 1.6 (the training loop) and 3.4 (the GPT and its KV cache); what a byte is · **You will learn:** how pruning, int8 quantization and knowledge distillation change a model's bytes, speed and accuracy, measured side by side in one table; how to export a model with torch.export; and how an inference service batches requests, built, loaded and measured on localhost, then what LLM servers add.
+# **Time:** about 2 min on a laptop CPU · **Prerequisites:** lessons 1.6 (the training loop), 1.8 (the cost of serving, the KV cache) and 3.4 (the pre-trained GPT); what a byte is · **You will learn:** how pruning, int8 quantization and knowledge distillation change a model's bytes, speed and accuracy, measured side by side in one table; how to export a model with torch.export; and how an inference service batches requests, built, loaded and measured on localhost, then what LLM servers add.
 #
 # In this lesson you will:
 #
@@ -226,7 +226,7 @@ print(variants_table(variants))
 # The rounding error of each weight is at most half a step, $\text{scale}/2$. Weights take a quarter
 # of the bytes; the arithmetic stays in floating point, so a CPU does the same work plus a conversion.
 # Its value is memory: on a GPU, generating one token of an LLM reads every weight once, and the time
-# goes into reading, not multiplying (lesson 3.6), so a quarter of the bytes is nearly a quarter of the time.
+# goes into reading, not multiplying (lesson 1.8), so a quarter of the bytes is nearly a quarter of the time.
 
 # %%
 q, scale = quantize_int8(w)
@@ -464,11 +464,12 @@ assert max(reports[b].throughput for b in max_batches[1:]) > reports[1].throughp
 #
 # Serving a large language model differs in one way that changes everything: an answer is
 # generated one token at a time, and every sequence in flight keeps a **KV cache** (KV 缓存, lesson
-# 3.4) that grows with it. Chapter 03's pre-trained GPT (the `cpu-tiny` preset) has $L = 4$ layers
+# 1.8) that grows with it. Chapter 03's pre-trained GPT (the `cpu-tiny` preset) has $L = 4$ layers
 # of width $d = 128$ and a context of $T = 96$ tokens. Its KV cache holds a key and a value of width
 # $d$ per layer per token, $2 \cdot L \cdot d$ numbers, in fp32 4 bytes each:
 
 # %%
+# NBVAL_CHECK_OUTPUT
 tiny = get_preset("cpu-tiny")
 per_token = kv_cache_bytes(tiny.n_layer, tiny.d_model, dtype="fp32")
 assert per_token == 2 * tiny.n_layer * tiny.d_model * 4
@@ -508,7 +509,7 @@ assert continuous.steps < static.steps and continuous.utilization > static.utili
 
 # %% [markdown]
 # Each decoding step of a large model costs about the same whatever the batch (it reads every
-# weight once, lesson 3.6), so fewer steps for the same tokens is almost proportionally more
+# weight once, lesson 1.8), so fewer steps for the same tokens is almost proportionally more
 # throughput. The vLLM paper reports 2–4× the throughput of earlier systems (FasterTransformer,
 # Orca) at the same latency, from paging and batching together.
 #
