@@ -51,6 +51,7 @@ from lib.compress.distillation import distillation_loss
 from lib.compress.measure import median_latency_ms, serialized_bytes, sparse_csr_bytes
 from lib.compress.pruning import magnitude_prune, prune_neurons, sparsity
 from lib.compress.quantization import Int8Linear, dequantize_int8, quantize_int8, quantize_linears_int8
+from lib.core.seeding import seeded
 from lib.course.checks import expect_wrong
 from lib.course.exercises import check
 from lib.course.lesson import lesson_setup
@@ -66,7 +67,7 @@ from lib.lessons.lesson_4_6_compression import (
     train_teacher,
     variants_table,
 )
-from lib.models.mlp import mlp_parameter_count
+from lib.models.mlp import MLP, mlp_parameter_count
 from lib.scale.batching import continuous_batching, kv_reservation, static_batching
 from lib.scale.compute import kv_cache_bytes
 from lib.scale.server import BatchingServer, load_test, post_json
@@ -95,7 +96,7 @@ teacher_bytes = serialized_bytes(teacher)
 print(f"teacher {TEACHER_SIZES}: {n_teacher:,} parameters, saved in {teacher_bytes:,} bytes "
       f"(4N = {4 * n_teacher:,}); test accuracy {teacher_accuracy:.3f}")
 assert abs(teacher_bytes / (4 * n_teacher) - 1) < 0.01  # 4 bytes per parameter, within 1%
-assert teacher_accuracy >= 0.97
+assert teacher_accuracy >= 0.98  # runs: 0.989
 
 # %% [markdown]
 # **Latency** (延迟) is the time one call takes. We take the **median** of 60 calls after 5 warm-up
@@ -321,8 +322,8 @@ for name in ("int8 weight-only (lib)", "int8 dynamic (torch.ao)"):
     assert 0.24 < by_name[name].size_bytes / teacher_row.size_bytes < 0.28  # a quarter, plus scales
     assert by_name[name].accuracy >= teacher_row.accuracy - 0.01
 assert by_name["structured 25% neurons + fine-tune"].latency_64_ms < 0.5 * teacher_row.latency_64_ms
-assert by_name["structured 25% neurons + fine-tune"].accuracy >= 0.93
-assert by_name["unstructured 90% + fine-tune"].accuracy >= 0.93
+assert by_name["structured 25% neurons + fine-tune"].accuracy >= 0.96  # runs: 0.976
+assert by_name["unstructured 90% + fine-tune"].accuracy >= 0.96  # runs: 0.973
 
 # %% [markdown]
 # How to read it:
@@ -399,66 +400,82 @@ assert post_json(server.url + "/predict", {"input": data.x_test[1].tolist()})[0]
 server.stop()
 
 # %% [markdown]
-# Now a **load test** (压力测试): 32 client threads send 384 requests as fast as answers come back,
+# Now a **load test** (压力测试): 32 client threads send 256 requests as fast as answers come back,
 # against servers with a maximum batch of 1 (no batching), 4, 16 and 64. For each we record the
 # latency every client saw (median and 99th percentile, p50 and p99) and the **throughput**
 # (吞吐量, requests answered per second).
 #
-# One pitfall we met building it, worth knowing: PyTorch's thread settings are per thread. The
-# batching thread must be told to use the notebook's one thread (`torch.set_num_threads`),
+# The teacher is cheap to call, so we also serve a stand-in for an expensive model: the same MLP
+# widened to 2,048 (4.3 million parameters, 17 MB, weights left random, since speed does not depend
+# on their values). Its weights no longer fit in the processor's cache, so like an LLM's decoding
+# step each call spends its time reading weights from memory, and a batch shares one reading.
+#
+# One pitfall we met building the server, worth knowing: PyTorch's thread settings are per thread.
+# The batching thread must be told to use the notebook's one thread (`torch.set_num_threads`),
 # otherwise its matrix products start a pool of their own that fights the 32 clients for the
 # two cores, and a batch of 4 took 50 ms instead of 0.4 ms.
 
 # %%
+with seeded(0):
+    wide = MLP((64, 2048, 2048, 10)).eval()
+served = {"teacher (0.3M parameters)": teacher, "wide stand-in (4.3M parameters)": wide}
 max_batches = [1, 4, 16, 64]
 reports = {}
-for max_batch in max_batches:
-    with BatchingServer(teacher, input_shape=(64,), max_batch_size=max_batch, max_wait_s=0.002) as running:
-        port = running.port
-        reports[max_batch] = load_test(running, data.x_test[:384], n_clients=32)
-    with socket.socket() as probe:  # the port is free again once the server has stopped
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        probe.bind(("127.0.0.1", port))
-for max_batch, report in reports.items():
+for name, model in served.items():
+    for max_batch in max_batches:
+        with BatchingServer(model, input_shape=(64,), max_batch_size=max_batch, max_wait_s=0.002) as running:
+            port = running.port
+            reports[name, max_batch] = load_test(running, data.x_test[:256], n_clients=32)
+        with socket.socket() as probe:  # the port is free again once the server has stopped
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(("127.0.0.1", port))
+for (name, max_batch), report in reports.items():
     assert set(report.statuses) == {200} and max(report.batch_sizes) <= max_batch
-    print(f"max batch {max_batch:3d}: mean batch {report.mean_batch_size:5.1f}, "
+    print(f"{name:32s} max batch {max_batch:3d}: mean batch {report.mean_batch_size:5.1f}, "
           f"p50 {report.percentile_ms(50):6.1f} ms, p99 {report.percentile_ms(99):6.1f} ms, "
-          f"{report.throughput:6.0f} requests/s")
-model_only = {b: median_latency_ms(teacher, data.x_test[:b], 30) for b in max_batches}
-print("the model alone, ms per request:", {b: round(t / b, 4) for b, t in model_only.items()})
+          f"{report.throughput:5.0f} requests/s")
+for name, model in served.items():
+    alone = {b: median_latency_ms(model, data.x_test[:b], 20) / b for b in max_batches}
+    print(f"{name}, the model alone, ms per request:", {b: round(t, 4) for b, t in alone.items()})
+    assert alone[64] < alone[1] / 1.3  # per request, a batch of 64 is cheaper (runs: 8x and 2-3x)
 
 fig, (ax1, ax2) = figure(ncols=2)
-ax1.plot(max_batches, [reports[b].percentile_ms(50) for b in max_batches], "o-", color=PALETTE[0], label="p50")
-ax1.plot(max_batches, [reports[b].percentile_ms(99) for b in max_batches], "s--", color=PALETTE[3], label="p99")
-ax1.set_xscale("log", base=2)
-ax1.set_xticks(max_batches, [str(b) for b in max_batches])
-ax1.set_ylim(bottom=0)
-ax1.set_xlabel("max batch size")
+for colour, name in zip((PALETTE[0], PALETTE[3]), served, strict=True):
+    ax1.plot(max_batches, [reports[name, b].percentile_ms(50) for b in max_batches], "o-", color=colour,
+             label=f"{name.split(' (')[0]}, p50")
+    ax1.plot(max_batches, [reports[name, b].percentile_ms(99) for b in max_batches], "s--", color=colour,
+             alpha=0.6, label=f"{name.split(' (')[0]}, p99")
+    ax2.plot(max_batches, [reports[name, b].throughput for b in max_batches], "o-", color=colour, label=name)
+for ax in (ax1, ax2):
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(max_batches, [str(b) for b in max_batches])
+    ax.set_xlabel("max batch size")
+    ax.set_ylim(bottom=0)
 ax1.set_ylabel("latency seen by a client (ms)")
 ax1.set_title("Latency, 32 concurrent clients")
-ax1.legend()
-ax2.plot(max_batches, [reports[b].throughput for b in max_batches], "o-", color=PALETTE[2])
-ax2.set_xscale("log", base=2)
-ax2.set_xticks(max_batches, [str(b) for b in max_batches])
-ax2.set_xlabel("max batch size")
+ax1.legend(fontsize=8)
 ax2.set_ylabel("requests per second")
-ax2.set_ylim(bottom=0)
-title = ax2.set_title("Throughput")
-assert max(reports[b].mean_batch_size for b in max_batches[1:]) > 2  # concurrent requests really were batched
-assert model_only[64] / 64 < model_only[1] / 3  # per request, the model alone is >3x cheaper in a batch of 64
-assert max(reports[b].throughput for b in max_batches[1:]) > reports[1].throughput  # runs: about 1.5x
+ax2.set_title("Throughput")
+ax2.legend(fontsize=8, loc="lower right")
+gain = {name: max(reports[name, b].throughput for b in max_batches[1:]) / reports[name, 1].throughput
+        for name in served}
+print("best throughput with batching / without:", {name: round(g, 1) for name, g in gain.items()})
+assert max(reports[name, b].mean_batch_size for name in served for b in max_batches[1:]) > 2  # really batched
+assert gain["wide stand-in (4.3M parameters)"] > 1.5  # runs: 3-4x (the teacher's: 1.4-1.9x, too noisy to assert)
 
 # %% [markdown]
-# The model itself costs well under a millisecond per request, and batching divides that cost
-# several times over (the last line above): one call for 64 digits costs far less than 64 calls.
-# The service gained less: in our runs throughput rose by about half (from roughly 370 to 570
-# requests/s on the busy machine), because most of each request's time goes into Python's HTTP
-# handling, JSON and thread switches, not into the model. Latency *fell* with batching here: with
-# 32 clients waiting, a request spends most of its time in the queue, and batches empty the queue
-# faster. Mean batches stayed near 5 even where 64 were allowed, because the 2 ms wait closes a
-# batch before more requests arrive. Batching matters most when the model's call is the expensive
-# part, as it is for every large model; then the trade-off is the usual one: a larger batch and a
-# longer wait raise throughput, and each request may wait up to `max_wait_s` for company.
+# For both models one call on a batch of 64 costs less per request than one call per request (the
+# "model alone" lines: about 8 times less for the teacher, 2 to 3 times for the wide model, whose
+# large products keep one CPU core busy with arithmetic; on a GPU the gap is far larger. The CPU's
+# matrix library is also slow for some small batch shapes, such as 4 rows of the wide model). What the *service* gains depends on where its time goes. The teacher costs
+# well under a millisecond per call, so most of each request's time is Python's HTTP handling, JSON
+# and thread switches: batching raised its throughput by 1.4 to 1.9 times in our runs. The wide
+# model's calls are the expensive part, so batching multiplied its throughput 3 to 4 times and cut
+# its median latency too, since requests no longer queue behind one another's calls. Past some batch size the gain
+# stops (and on a busy machine the numbers jump from run to run): the 2 ms wait closes a batch
+# before 64 requests arrive, and a larger batch is a longer call that everyone in it waits for.
+# This is the trade-off every server tunes: a larger batch and a longer wait raise throughput,
+# and each request may wait up to `max_wait_s` for company.
 #
 # ## What production LLM servers add
 #
@@ -556,8 +573,9 @@ assert continuous.steps < static.steps and continuous.utilization > static.utili
 # - **Distillation** trains a small student on the teacher's softened outputs; here it helped when
 #   labels were few and did nothing when they were plentiful.
 # - **torch.export** turns a model into a program; its outputs equal the eager model's.
-# - A **batching service** amortizes the model's per-call cost over many requests, trading a little
-#   latency for throughput; LLM servers batch continuously and page the KV cache.
+# - A **batching service** shares one model call among many requests: for a model whose call is
+#   the expensive part it multiplied throughput several times; for a cheap model the HTTP layer is
+#   the bottleneck. LLM servers batch continuously and page the KV cache.
 #
 # ## Exercises
 #
