@@ -408,7 +408,8 @@ server.stop()
 # The teacher is cheap to call, so we also serve a stand-in for an expensive model: the same MLP
 # widened to 2,048 (4.3 million parameters, 17 MB, weights left random, since speed does not depend
 # on their values). Its weights no longer fit in the processor's cache, so like an LLM's decoding
-# step each call spends its time reading weights from memory, and a batch shares one reading.
+# step, at batch 1 each call spends much of its time reading weights from memory, and a batch shares
+# one reading.
 #
 # One pitfall we met building the server, worth knowing: PyTorch's thread settings are per thread.
 # The batching thread must be told to use the notebook's one thread (`torch.set_num_threads`),
@@ -467,13 +468,14 @@ assert gain["wide stand-in (4.3M parameters)"] > 1.5  # runs: 3-4x (the teacher'
 # For both models one call on a batch of 64 costs less per request than one call per request (the
 # "model alone" lines: about 8 times less for the teacher, 2 to 3 times for the wide model, whose
 # large products keep one CPU core busy with arithmetic; on a GPU the gap is far larger. The CPU's
-# matrix library is also slow for some small batch shapes, such as 4 rows of the wide model). What the *service* gains depends on where its time goes. The teacher costs
-# well under a millisecond per call, so most of each request's time is Python's HTTP handling, JSON
-# and thread switches: batching raised its throughput by 1.4 to 1.9 times in our runs. The wide
-# model's calls are the expensive part, so batching multiplied its throughput 3 to 4 times and cut
-# its median latency too, since requests no longer queue behind one another's calls. Past some batch size the gain
-# stops (and on a busy machine the numbers jump from run to run): the 2 ms wait closes a batch
-# before 64 requests arrive, and a larger batch is a longer call that everyone in it waits for.
+# matrix library is also slow for some small batch shapes, such as 4 rows of the wide model).
+#
+# The *service* gains less than the model alone suggests, by amounts that jump from run to run on a
+# busy machine (across our runs, 1.4 to 4 times the throughput without batching). Each request
+# also pays for Python's HTTP handling, JSON and thread switches, which batching does not share;
+# and the 2 ms wait closes most batches at 4 to 12 requests, well below a maximum of 64. Median
+# latency fell with batching, since requests no longer queue behind one another's calls one by one.
+#
 # This is the trade-off every server tunes: a larger batch and a longer wait raise throughput,
 # and each request may wait up to `max_wait_s` for company.
 #
