@@ -14,7 +14,7 @@ from lib.course.exercises import registry
 from lib.course.student import SolutionMarkerError, build, lessons_in, main, strip_solutions
 
 # the chapters whose exercises are registered
-BUILT = (CHAPTERS / "01_concepts", CHAPTERS / "02_math", CHAPTERS / "03_training")
+BUILT = (CHAPTERS / "01_concepts", CHAPTERS / "02_math", CHAPTERS / "03_training", CHAPTERS / "04_applications")
 SOURCES = [source for source in lesson_sources() if source.parent in BUILT]
 
 
