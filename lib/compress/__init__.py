@@ -1,1 +1,1 @@
-"""Making trained models smaller: quantization and distillation."""
+"""Making trained models smaller: pruning, quantization and distillation, and measuring what they save."""

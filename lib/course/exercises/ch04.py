@@ -5,7 +5,7 @@ Expected values are computed from lib, PyTorch and scikit-learn, not from the le
 
 from __future__ import annotations
 
-from lib.course.exercises import ch04_finance, ch04_healthcare, ch04_language, ch04_speech, ch04_vision
+from lib.course.exercises import ch04_deploy, ch04_finance, ch04_healthcare, ch04_language, ch04_speech, ch04_vision
 from lib.course.exercises.base import Exercise
 
 EXERCISES: tuple[Exercise, ...] = (
@@ -14,4 +14,5 @@ EXERCISES: tuple[Exercise, ...] = (
     + ch04_speech.EXERCISES
     + ch04_healthcare.EXERCISES
     + ch04_finance.EXERCISES
+    + ch04_deploy.EXERCISES
 )
