@@ -18,6 +18,8 @@ _VISION = "04_applications/01_image_recognition.ipynb"
 _LANGUAGE = "04_applications/02_language.ipynb"
 _SPEECH = "04_applications/03_speech.ipynb"
 _HEALTH = "04_applications/04_healthcare.ipynb"
+_FINANCE = "04_applications/05_finance.ipynb"
+_DEPLOY = "04_applications/06_compression_and_deployment.ipynb"
 
 # fmt: off
 ADVANCED_TERMS: tuple[Term, ...] = (
@@ -100,5 +102,23 @@ ADVANCED_TERMS: tuple[Term, ...] = (
          "measure performance with all the data and its spread.", _HEALTH),
     Term("sensitivity, specificity", "灵敏度、特异度",
          "The share of true positives a test catches, and the share of true negatives it clears.", _HEALTH),
+    Term("autoregression (AR)", "自回归",
+         "Forecasting a series from a linear combination of its own last p values, fitted by least squares.",
+         _FINANCE),
+    Term("walk-forward validation", "前向验证（滚动验证）",
+         "Testing a forecaster only on periods after everything it was trained on, refitting as time moves "
+         "forward; a shuffled split lets the future leak into training.", _FINANCE),
+    Term("data leakage", "数据泄漏",
+         "Information from the test data (or the future) reaching training, through a split, a fitted scaler or "
+         "a feature, so that a model looks better than it is.", _FINANCE),
+    Term("pruning", "剪枝",
+         "Removing weights (unstructured) or whole neurons and channels (structured) from a trained model; only "
+         "structured pruning shrinks the matrices and the latency without sparse kernels.", _DEPLOY),
+    Term("continuous batching", "连续批处理",
+         "Serving generation requests in a batch that admits a new request as soon as another finishes, instead "
+         "of waiting for the whole batch to end.", _DEPLOY),
+    Term("inference server", "推理服务",
+         "A program that keeps a model in memory and answers prediction requests over the network, grouping them "
+         "into batches for throughput.", _DEPLOY),
 )
 # fmt: on
