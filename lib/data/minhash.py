@@ -77,6 +77,15 @@ class MinHasher:
             result.scatter_reduce_(0, index, hashed, reduce="amin", include_self=True)
         return result
 
+    def signatures_of_rows(self, ids: torch.Tensor) -> torch.Tensor:
+        """Signatures (n, num_perm) of n sets of equal size given as the rows of an int64 tensor (n, m), m >= 1."""
+        if not isinstance(ids, torch.Tensor) or ids.ndim != 2 or ids.dtype != torch.int64 or ids.shape[1] == 0:
+            raise ValueError(f"ids must be a 2-D int64 tensor (n, m) with m >= 1, got {getattr(ids, 'shape', None)}")
+        if ids.numel() and (ids.min() < 0 or ids.max() >= PRIME):
+            raise ValueError("ids must lie in [0, 2^31 - 1)")
+        hashed = (ids[:, :, None] * self.a + self.b) % PRIME  # (n, m, num_perm)
+        return hashed.amin(dim=1)
+
     def signatures(self, sets: Sequence[frozenset[str]]) -> torch.Tensor:
         """Signatures (n, num_perm) of n shingle sets (each a set of str)."""
         if isinstance(sets, (str, bytes)) or not isinstance(sets, Sequence):
@@ -143,13 +152,12 @@ def candidate_pairs(signatures: torch.Tensor, bands: int, rows: int) -> set[tupl
     return pairs
 
 
-def pairs_with_jaccard(
-    size: int, similarity: float, n_pairs: int, seed: int = 0
-) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
+def pairs_with_jaccard(size: int, similarity: float, n_pairs: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
     """``n_pairs`` synthetic pairs of sets of shingle ids, each pair of exactly the Jaccard ``similarity``.
 
-    Each pair's union has ``size`` distinct random ids, of which round(similarity * size) are shared and
-    the rest split evenly between the two sets (so size - shared must be even).
+    Returns two int64 tensors of shape (n_pairs, set size): row i of each is one set of pair i. Each
+    pair's union has ``size`` distinct random ids, of which round(similarity * size) are shared and the
+    rest split evenly between the two sets (so size - shared must be even).
     """
     positive_int("size", size)
     positive_int("n_pairs", n_pairs)
@@ -160,15 +168,13 @@ def pairs_with_jaccard(
             f"similarity * size must be a whole number of the same parity as size, got {similarity} * {size}"
         )
     generator = local_generator(seed_value("seed", seed))
-    first, second = [], []
+    ids = torch.randint(0, PRIME, (n_pairs, size), generator=generator, dtype=torch.int64)
+    for row in range(n_pairs):  # ids within a pair must be distinct; among 2^31 values a repeat is rare
+        while ids[row].unique().numel() < size:
+            ids[row] = torch.randint(0, PRIME, (size,), generator=generator, dtype=torch.int64)
     only = (size - shared) // 2
-    for _ in range(n_pairs):
-        ids = torch.randint(0, PRIME, (size * 2,), generator=generator, dtype=torch.int64).unique()[:size]
-        while ids.numel() < size:  # collisions among 2^31 values are rare; draw again if they happen
-            ids = torch.randint(0, PRIME, (size * 2,), generator=generator, dtype=torch.int64).unique()[:size]
-        ids = ids[torch.randperm(size, generator=generator)]
-        first.append(ids[: shared + only])
-        second.append(torch.cat([ids[:shared], ids[shared + only :]]))
+    first = ids[:, : shared + only]
+    second = torch.cat([ids[:, :shared], ids[:, shared + only :]], dim=1)
     return first, second
 
 
@@ -178,8 +184,8 @@ def simulated_band_probability(
     """The share of ``n_pairs`` synthetic pairs of Jaccard ``similarity`` that real MinHash + LSH makes candidates."""
     first, second = pairs_with_jaccard(size, similarity, n_pairs, seed)
     hasher = MinHasher(bands * rows, seed=seed + 1)
-    sig_a = _bands_rows(hasher.signatures_from_ids(first), bands, rows)
-    sig_b = _bands_rows(hasher.signatures_from_ids(second), bands, rows)
+    sig_a = _bands_rows(hasher.signatures_of_rows(first), bands, rows)
+    sig_b = _bands_rows(hasher.signatures_of_rows(second), bands, rows)
     band_match = (sig_a == sig_b).all(dim=2)  # (n_pairs, bands): all rows of a band agree
     return band_match.any(dim=1).double().mean().item()
 

@@ -159,3 +159,42 @@ def cached_label_noise(rates: Sequence[float], seeds: Sequence[int], kind: str =
     result = cached_result("lesson-5-3-label-noise", key, lambda: {
         str(r): [noisy_label_accuracy(r, s, kind, recipe, device) for s in seeds] for r in rates})  # fmt: skip
     return {float(r): accs for r, accs in result.items()}
+
+
+JUNK_KINDS = ("keyword spam", "symbol soup", "link menu", "truncated teasers", "number table")
+
+
+def synthetic_junk(n: int = 50, seed: int = 0) -> list[tuple[str, str]]:
+    """``n`` synthetic web-junk documents (kind, text) of the sorts Gopher's rules were written against.
+
+    Generated here, never scraped: keyword spam, strings of symbols and hashtags, menus of links, lists of
+    teasers cut off with an ellipsis, and tables of numbers, ``n`` // 5 of each kind (and the rest spam).
+    """
+    positive_int("n", n)
+    generator = torch.Generator().manual_seed(seed_value("seed", seed))
+
+    def pick(words: Sequence[str], k: int) -> list[str]:
+        return [words[i] for i in torch.randint(0, len(words), (k,), generator=generator).tolist()]
+
+    shop = ("cheap", "best", "buy", "online", "deal", "free", "shipping", "discount", "sale", "price", "now")
+    topics = ("python", "tutorial", "download", "login", "news", "video", "home", "contact", "blog", "shop")
+    documents = []
+    for i in range(n):
+        kind = JUNK_KINDS[i % len(JUNK_KINDS)] if i < n - n % len(JUNK_KINDS) else JUNK_KINDS[0]
+        if kind == "keyword spam":
+            phrase = " ".join(pick(shop, 3))
+            text = " ".join([phrase] * 25 + pick(shop, 40))
+        elif kind == "symbol soup":
+            text = " ".join(f"#{w}" if j % 2 else f"{w}..." for j, w in enumerate(pick(topics + shop, 80)))
+        elif kind == "link menu":
+            text = "\n".join(
+                f"* {w.title()} | {v.title()}" for w, v in zip(pick(topics, 60), pick(shop, 60), strict=True)
+            )
+        elif kind == "truncated teasers":
+            text = "\n".join(f"The {w} of the {v} that you have to see with..." for w, v in
+                             zip(pick(topics, 20), pick(shop, 20), strict=True))  # fmt: skip
+        else:
+            numbers = torch.randint(0, 10_000, (120,), generator=generator).tolist()
+            text = "\n".join(" ".join(str(x) for x in numbers[j : j + 6]) for j in range(0, 120, 6))
+        documents.append((kind, text))
+    return documents

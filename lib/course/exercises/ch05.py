@@ -5,6 +5,9 @@ Expected values are computed from lib, PyTorch and the standard library, not fro
 
 from __future__ import annotations
 
+from lib.course.exercises import ch05_data
 from lib.course.exercises.base import Exercise
 
 EXERCISES: tuple[Exercise, ...] = ()
+# 5.3 Data quality: deduplication, leakage and label noise
+EXERCISES = EXERCISES + ch05_data.EXERCISES
