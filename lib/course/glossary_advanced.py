@@ -20,6 +20,7 @@ _SPEECH = "04_applications/03_speech.ipynb"
 _HEALTH = "04_applications/04_healthcare.ipynb"
 _FINANCE = "04_applications/05_finance.ipynb"
 _DEPLOY = "04_applications/06_compression_and_deployment.ipynb"
+_DATA = "05_frontiers/03_data_quality.ipynb"
 
 # fmt: off
 ADVANCED_TERMS: tuple[Term, ...] = (
@@ -120,5 +121,24 @@ ADVANCED_TERMS: tuple[Term, ...] = (
     Term("inference server", "推理服务",
          "A program that keeps a model in memory and answers prediction requests over the network, grouping them "
          "into batches for throughput.", _DEPLOY),
+    # chapter 05: frontiers
+    Term("deduplication", "去重",
+         "Removing repeated copies of the same text from a data set; exact duplicates are found by hashing the "
+         "normalized text.", _DATA),
+    Term("near duplicate", "近似重复",
+         "A text that differs from another by a few words, judged by the Jaccard similarity of their sets of word "
+         "n-grams (shingles).", _DATA),
+    Term("MinHash, locality-sensitive hashing (LSH)", "最小哈希、局部敏感哈希",
+         "Signatures of minimum hash values whose agreement estimates Jaccard similarity, and banding them so "
+         "that only similar pairs are compared.", _DATA),
+    Term("data leakage", "数据泄漏",
+         "Test or validation examples (or near copies of them) present in the training data, which makes the "
+         "measured performance better than it will be on new data.", _DATA),
+    Term("data filtering", "数据过滤",
+         "Dropping training documents by rules or a classifier that judge their quality, such as length, "
+         "symbol ratio and repetition.", _DATA),
+    Term("label noise", "标签噪声",
+         "Wrong labels in a training set; symmetric noise at rate ρ replaces a label by another class drawn "
+         "uniformly with probability ρ.", _DATA),
 )
 # fmt: on
