@@ -131,9 +131,6 @@ ADVANCED_TERMS: tuple[Term, ...] = (
     Term("MinHash, locality-sensitive hashing (LSH)", "最小哈希、局部敏感哈希",
          "Signatures of minimum hash values whose agreement estimates Jaccard similarity, and banding them so "
          "that only similar pairs are compared.", _DATA),
-    Term("data leakage", "数据泄漏",
-         "Test or validation examples (or near copies of them) present in the training data, which makes the "
-         "measured performance better than it will be on new data.", _DATA),
     Term("data filtering", "数据过滤",
          "Dropping training documents by rules or a classifier that judge their quality, such as length, "
          "symbol ratio and repetition.", _DATA),
