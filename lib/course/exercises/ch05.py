@@ -5,6 +5,7 @@ Expected values are computed from lib, PyTorch and the standard library, not fro
 
 from __future__ import annotations
 
+from lib.course.exercises import ch05_scheduling
 from lib.course.exercises.base import Exercise
 
-EXERCISES: tuple[Exercise, ...] = ()
+EXERCISES: tuple[Exercise, ...] = ch05_scheduling.EXERCISES
