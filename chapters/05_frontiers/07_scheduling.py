@@ -42,6 +42,7 @@ if lib.__version__ != "0.2.0":
 import heapq
 
 import numpy as np
+from matplotlib.ticker import NullFormatter, ScalarFormatter
 
 from lib.course.checks import expect_wrong
 from lib.course.exercises import check
@@ -299,9 +300,11 @@ for results in at_08.values():
 #
 # ## Across loads, 0.3 to 0.95
 #
-# One seeded workload per load (the same random draws with the arrivals compressed, so the curves
-# are smooth). Because job sizes are heavy-tailed, 3,000 jobs bring a load a few percent off the one
-# asked for, so the x-axis shows the load this sample actually offered.
+# One seeded workload per load: the same random draws with the arrivals compressed, so the curves
+# are smooth. Because job sizes are heavy-tailed, a sample can bring a load well off the one asked
+# for (the widget's 1,500 jobs below bring 0.85 when 0.95 is asked); this 3,000-job sample lands on
+# it, and the table and the x-axis show the load it actually offered. The lower-left panel adds 0.01
+# minute to every wait so that fair share's zero waits show on a log axis.
 
 # %%
 loads = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
@@ -318,7 +321,7 @@ fig, axes = figure(ncols=2, nrows=2, height=6.4)
 panels = (
     (axes[0, 0], "utilization", lambda r: r.utilization, "linear"),
     (axes[0, 1], "mean wait, all jobs (min)", lambda r: r.all_jobs.mean_wait, "log"),
-    (axes[1, 0], "p95 wait, inference jobs (min)", lambda r: r.by_kind["inference"].p95_wait + 0.01, "log"),
+    (axes[1, 0], "p95 wait, inference jobs (min) + 0.01", lambda r: r.by_kind["inference"].p95_wait + 0.01, "log"),
     (axes[1, 1], "mean JCT, training jobs (min)", lambda r: r.by_kind["training"].mean_completion_time, "log"),
 )
 for ax, label, value, scale in panels:
@@ -330,7 +333,9 @@ for ax, label, value, scale in panels:
 axes[0, 0].plot([0, 1], [0, 1], ":", color="grey", label="= offered load")
 axes[0, 0].set_xlim(0.25, 1.0)
 axes[0, 0].set_ylim(0.25, 1.0)
-axes[1, 0].set_title("(+0.01 min so that zero shows)", fontsize=8)
+axes[1, 1].set_yticks([150, 300, 1000, 3000])  # plain numbers on the short log axis
+axes[1, 1].yaxis.set_major_formatter(ScalarFormatter())
+axes[1, 1].yaxis.set_minor_formatter(NullFormatter())
 legend = axes[0, 0].legend(fontsize=8)
 
 high, mid = loads.index(0.95), loads.index(0.5)
