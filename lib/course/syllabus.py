@@ -38,6 +38,7 @@ SYLLABUS: tuple[tuple[str, str], ...] = (
     ),
     ("04_applications/03_speech.ipynb", "4.3 Speech: from waveform to spectrogram to classifier (语音识别)"),
     ("04_applications/04_healthcare.ipynb", "4.4 Healthcare: a model a clinician could question (医疗健康)"),
+    ("05_frontiers/01_scaling_laws.ipynb", "5.1 Scaling laws, measured (规模定律)"),
 )
 
 

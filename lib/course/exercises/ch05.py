@@ -5,6 +5,9 @@ Expected values are computed from lib, PyTorch and the standard library, not fro
 
 from __future__ import annotations
 
+from lib.course.exercises import ch05_scaling
 from lib.course.exercises.base import Exercise
 
 EXERCISES: tuple[Exercise, ...] = ()
+# 5.1 Scaling laws, measured
+EXERCISES = EXERCISES + ch05_scaling.EXERCISES
