@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 5.1 Scaling laws, measured (规模定律)
 #
-# **Time:** about 1 min on a laptop CPU (3 min the first time, when it trains the family) · **Prerequisites:** lesson 1.4 (training compute C ≈ 6ND and the 20-tokens-per-parameter rule); lesson 3.4 (pre-training a GPT on the Python documentation) · **You will learn:** how to measure a scaling law yourself: train six GPTs from 3 thousand to 800 thousand parameters, fit the loss against size and against compute as power laws with an irreducible term, with error bars, compare the exponents with Kaplan et al. (2020) and Chinchilla (2022), size a training run for any budget, and see why compute grows as a power of model size, not exponentially.
+# **Time:** about 1 min on a laptop CPU (2 to 5 min the first time, when it trains the family) · **Prerequisites:** lesson 1.4 (training compute C ≈ 6ND and the 20-tokens-per-parameter rule); lesson 3.4 (pre-training a GPT on the Python documentation) · **You will learn:** how to measure a scaling law yourself: train six GPTs from 3 thousand to 800 thousand parameters, fit the loss against size and against compute as power laws with an irreducible term, with error bars, compare the exponents with Kaplan et al. (2020) and Chinchilla (2022), size a training run for any budget, and see why compute grows as a power of model size, not exponentially.
 #
 # In this lesson you will:
 #
@@ -141,8 +141,8 @@ print(f"6 x non-embedding N alone would give {6 * non_embedding_parameters(large
 # ## Train the family (or replay it)
 #
 # `scaling_family` trains the six models through `lib.train.loop.train`, one after another, and
-# saves their loss curves (numbers, not weights) in the course's cache. The first run takes about
-# two to three minutes on a laptop CPU; afterwards the lesson replays the cache in a fraction of a
+# saves their loss curves (numbers, not weights) in the course's cache. The first run takes one to
+# two minutes on a quiet laptop CPU (about 1.9 × 10^12 FLOPs of training), longer on a busy one; afterwards the lesson replays the cache in a fraction of a
 # second. Training is deterministic (seeded models and batches, one thread), so a cold cache gives the
 # same numbers again.
 
@@ -158,10 +158,15 @@ final = [run.final_loss for run in runs]
 sizes = [run.n_parameters for run in runs]
 assert all(a > b for a, b in zip(final, final[1:], strict=False)), final  # every larger model ends lower
 assert final[-1] < uniform_loss(vocab) - 2.2  # far below guessing among the characters uniformly
+frequencies = torch.bincount(corpus.train, minlength=vocab).double().clamp_min(1) / len(corpus.train)
+unigram = -frequencies[corpus.validation[1 : config.val_tokens + 1]].log().mean().item()
+print(f"character frequencies alone (a unigram model) score {unigram:.3f} nats on the same validation characters")
+assert final[0] < unigram < final[0] + 0.4  # the smallest model is only a little better than that
 
 # %% [markdown]
 # Every larger model ends lower, and all are far below $\ln V \approx 4.6$ nats, the loss of guessing
-# every character equally often. Plot the curves against the tokens read and against the compute
+# every character equally often; the smallest is only a little better than knowing how common each
+# character is. Plot the curves against the tokens read and against the compute
 # spent, $C$ = FLOPs per token × tokens: against tokens the largest model is always best; against
 # compute a small model is best early on (it is cheap per token) and a larger one takes over later.
 # The lower envelope of all the curves, the **compute-efficient frontier**, is the best loss the family
@@ -291,8 +296,8 @@ assert pure_n < fit_n.alpha and pure_c < fit_c.alpha  # the floor E takes the fl
 #
 # - **Scale.** Kaplan's models reach 1.5 billion non-embedding parameters, Chinchilla's 16 billion,
 #   on billions of tokens; ours span 3 thousand to 790 thousand on 205 thousand. A power law fitted
-#   over two and a half decades need not hold over ten, and the smallest models here have barely
-#   learned which characters follow which.
+#   over two and a half decades need not hold over ten, and the smallest model here has learned
+#   little more than which characters are common (see the unigram score above).
 # - **Units and data.** Our loss is nats per *character* on one small, repetitive corpus; theirs is
 #   nats per BPE token on web text (WebText2; MassiveText). The entropy of the text, and with it $E$,
 #   differs.
