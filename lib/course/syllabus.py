@@ -38,6 +38,7 @@ SYLLABUS: tuple[tuple[str, str], ...] = (
     ("04_applications/04_healthcare.ipynb", "4.4 Healthcare: a model a clinician could question (医疗健康)"),
     ("04_applications/05_finance.ipynb", "4.5 Finance: forecasting without fooling yourself (金融预测)"),
     ("04_applications/06_compression_and_deployment.ipynb", "4.6 Compressing and serving a model (模型压缩与部署)"),
+    ("05_frontiers/01_scaling_laws.ipynb", "5.1 Scaling laws, measured (规模定律)"),
     ("05_frontiers/02_cost_and_market.ipynb", "5.2 Cost and market position (成本与市场格局)"),
     ("05_frontiers/03_data_quality.ipynb", "5.3 Data quality: deduplication, leakage and label noise (数据质量)"),
     ("05_frontiers/07_scheduling.ipynb", "5.7 Sharing a GPU cluster: scheduling (资源调度)"),
