@@ -20,7 +20,9 @@ _SPEECH = "04_applications/03_speech.ipynb"
 _HEALTH = "04_applications/04_healthcare.ipynb"
 _FINANCE = "04_applications/05_finance.ipynb"
 _DEPLOY = "04_applications/06_compression_and_deployment.ipynb"
+_SCALING = "05_frontiers/01_scaling_laws.ipynb"
 _DATA = "05_frontiers/03_data_quality.ipynb"
+_SCHEDULING = "05_frontiers/07_scheduling.ipynb"
 
 # fmt: off
 ADVANCED_TERMS: tuple[Term, ...] = (
@@ -137,5 +139,20 @@ ADVANCED_TERMS: tuple[Term, ...] = (
     Term("label noise", "标签噪声",
          "Wrong labels in a training set; symmetric noise at rate ρ replaces a label by another class drawn "
          "uniformly with probability ρ.", _DATA),
+    Term("power law, irreducible loss", "幂律、不可约损失",
+         "ℒ = E + A·N^(−α): loss falls as a power of size towards a floor E that no model size removes, the "
+         "entropy of the data itself.", _SCALING),
+    Term("compute-efficient frontier", "计算效率前沿",
+         "The lowest loss any model of a family reaches at each training compute: the envelope of all the "
+         "training curves, against which compute scaling laws are fitted.", _SCALING),
+    Term("first-come first-served (FIFO), shortest job first (SJF)", "先来先服务、短作业优先",
+         "Scheduling policies that start waiting jobs in arrival order, or shortest first; SJF cuts the mean "
+         "wait but needs to know each job's length.", _SCHEDULING),
+    Term("fair share", "公平共享",
+         "Dividing a cluster's GPUs equally between teams (and between each team's jobs), max-min fair, so a "
+         "long job cannot hold up everyone else.", _SCHEDULING),
+    Term("gang scheduling", "成组调度",
+         "Starting a multi-GPU job only when all the GPUs it needs are free at once, since its processes must "
+         "run together.", _SCHEDULING),
 )
 # fmt: on
