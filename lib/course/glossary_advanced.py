@@ -18,6 +18,7 @@ _VISION = "04_applications/01_image_recognition.ipynb"
 _LANGUAGE = "04_applications/02_language.ipynb"
 _SPEECH = "04_applications/03_speech.ipynb"
 _HEALTH = "04_applications/04_healthcare.ipynb"
+_MULTIMODAL = "05_frontiers/04_multimodal.ipynb"
 
 # fmt: off
 ADVANCED_TERMS: tuple[Term, ...] = (
@@ -100,5 +101,21 @@ ADVANCED_TERMS: tuple[Term, ...] = (
          "measure performance with all the data and its spread.", _HEALTH),
     Term("sensitivity, specificity", "灵敏度、特异度",
          "The share of true positives a test catches, and the share of true negatives it clears.", _HEALTH),
+    # chapter 05: frontiers
+    Term("multimodal learning", "多模态学习",
+         "Learning from more than one kind of data at once (images and text, audio and text), usually by mapping "
+         "each into a shared representation or feeding one into a model of the other.", _MULTIMODAL),
+    Term("contrastive learning", "对比学习",
+         "Training embeddings so that matching pairs score higher than mismatched ones in the same batch; CLIP's "
+         "loss is a cross-entropy over the batch (InfoNCE).", _MULTIMODAL),
+    Term("zero-shot classification", "零样本分类",
+         "Classifying with no classifier trained for the task: each class is described in text, and an input "
+         "gets the class whose description embeds nearest to it.", _MULTIMODAL),
+    Term("cross-modal retrieval", "跨模态检索",
+         "Searching one modality with a query in another, such as finding images for a caption, by similarity in "
+         "a shared embedding space.", _MULTIMODAL),
+    Term("embedding space", "嵌入空间",
+         "The vector space an encoder maps its inputs into, where nearness (cosine similarity) stands for "
+         "relatedness; CLIP puts images and texts in one.", _MULTIMODAL),
 )
 # fmt: on

@@ -39,6 +39,7 @@ SYLLABUS: tuple[tuple[str, str], ...] = (
     ),
     ("04_applications/03_speech.ipynb", "4.3 Speech: from waveform to spectrogram to classifier (语音识别)"),
     ("04_applications/04_healthcare.ipynb", "4.4 Healthcare: a model a clinician could question (医疗健康)"),
+    ("05_frontiers/04_multimodal.ipynb", "5.4 Multimodal learning: a tiny CLIP (多模态学习)"),
     ("05_frontiers/08_faq_and_errata.ipynb", "5.8 FAQ and errata (常见问题与勘误)"),
 )
 

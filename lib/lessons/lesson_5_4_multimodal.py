@@ -229,9 +229,15 @@ class Retrieval:
     precision: dict[int, float]
 
 
-def text_to_image(run: CLIPRun, test: Digits, seed: int = 1, ks: tuple[int, ...] = (1, 5, 10)) -> Retrieval:
-    """One random training-template caption per test image as a query; any image of its digit is a right answer."""
-    queries = random_captions(test.labels, seed=seed)
+def text_to_image(
+    run: CLIPRun,
+    test: Digits,
+    seed: int = 1,
+    ks: tuple[int, ...] = (1, 5, 10),
+    templates: tuple[str, ...] = TRAINING_TEMPLATES,
+) -> Retrieval:
+    """One random caption per test image (from ``templates``) as a query; any image of its digit is a right answer."""
+    queries = random_captions(test.labels, seed=seed, templates=templates)
     scores = embed_texts(run.model, run.tokenizer, queries, MAX_LEN) @ embed_images(run.model, test.images).T
     relevant = test.labels.unsqueeze(1) == test.labels.unsqueeze(0)
     ranks = first_relevant_ranks(scores, relevant)
