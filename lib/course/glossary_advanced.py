@@ -23,6 +23,7 @@ _DEPLOY = "04_applications/06_compression_and_deployment.ipynb"
 _SCALING = "05_frontiers/01_scaling_laws.ipynb"
 _DATA = "05_frontiers/03_data_quality.ipynb"
 _SCHEDULING = "05_frontiers/07_scheduling.ipynb"
+_MULTIMODAL = "05_frontiers/04_multimodal.ipynb"
 
 # fmt: off
 ADVANCED_TERMS: tuple[Term, ...] = (
@@ -154,5 +155,21 @@ ADVANCED_TERMS: tuple[Term, ...] = (
     Term("gang scheduling", "成组调度",
          "Starting a multi-GPU job only when all the GPUs it needs are free at once, since its processes must "
          "run together.", _SCHEDULING),
+    # chapter 05: frontiers
+    Term("multimodal learning", "多模态学习",
+         "Learning from more than one kind of data at once (images and text, audio and text), usually by mapping "
+         "each into a shared representation or feeding one into a model of the other.", _MULTIMODAL),
+    Term("contrastive learning", "对比学习",
+         "Training embeddings so that matching pairs score higher than mismatched ones in the same batch; CLIP's "
+         "loss is a cross-entropy over the batch (InfoNCE).", _MULTIMODAL),
+    Term("zero-shot classification", "零样本分类",
+         "Classifying with no classifier trained for the task: each class is described in text, and an input "
+         "gets the class whose description embeds nearest to it.", _MULTIMODAL),
+    Term("cross-modal retrieval", "跨模态检索",
+         "Searching one modality with a query in another, such as finding images for a caption, by similarity in "
+         "a shared embedding space.", _MULTIMODAL),
+    Term("embedding space", "嵌入空间",
+         "The vector space an encoder maps its inputs into, where nearness (cosine similarity) stands for "
+         "relatedness; CLIP puts images and texts in one.", _MULTIMODAL),
 )
 # fmt: on
