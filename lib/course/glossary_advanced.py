@@ -18,6 +18,7 @@ _VISION = "04_applications/01_image_recognition.ipynb"
 _LANGUAGE = "04_applications/02_language.ipynb"
 _SPEECH = "04_applications/03_speech.ipynb"
 _HEALTH = "04_applications/04_healthcare.ipynb"
+_INTERPRETABILITY = "05_frontiers/06_interpretability.ipynb"
 
 # fmt: off
 ADVANCED_TERMS: tuple[Term, ...] = (
@@ -100,5 +101,21 @@ ADVANCED_TERMS: tuple[Term, ...] = (
          "measure performance with all the data and its spread.", _HEALTH),
     Term("sensitivity, specificity", "灵敏度、特异度",
          "The share of true positives a test catches, and the share of true negatives it clears.", _HEALTH),
+    # chapter 05 (frontiers)
+    Term("interpretability", "可解释性",
+         "Understanding how a model computes its outputs, by tools whose claims can be tested by intervening on "
+         "the model.", _INTERPRETABILITY),
+    Term("attention map", "注意力图",
+         "The weights an attention head gives each earlier position, drawn as a query-by-key heatmap; where a "
+         "head looks, not what it does.", _INTERPRETABILITY),
+    Term("saliency map (gradient × input)", "显著性图（梯度×输入）",
+         "A score per input from the gradient of one output, here the gradient times the input embedding: a "
+         "first-order estimate of removing that input.", _INTERPRETABILITY),
+    Term("linear probe", "线性探针",
+         "A linear classifier trained on a frozen model's hidden states, to test whether a property can be read "
+         "off a layer.", _INTERPRETABILITY),
+    Term("control task, selectivity", "对照任务、选择性",
+         "The probe trained on random labels per token type; task accuracy minus control accuracy says how much "
+         "comes from the representation, not the probe's memory.", _INTERPRETABILITY),
 )
 # fmt: on

@@ -5,7 +5,7 @@ Expected values are computed from lib, PyTorch and the standard library, not fro
 
 from __future__ import annotations
 
-from lib.course.exercises import ch05_cost, ch05_errata
+from lib.course.exercises import ch05_cost, ch05_errata, ch05_interpretability
 from lib.course.exercises.base import Exercise
 
-EXERCISES: tuple[Exercise, ...] = ch05_cost.EXERCISES + ch05_errata.EXERCISES
+EXERCISES: tuple[Exercise, ...] = ch05_cost.EXERCISES + ch05_interpretability.EXERCISES + ch05_errata.EXERCISES
