@@ -121,4 +121,7 @@ def test_apply_rotary_keeps_float64():
     x = torch.randn(2, 5, 8, dtype=torch.float64)
     out = apply_rotary(x, cos.double(), sin.double())
     assert out.dtype == torch.float64
-    torch.testing.assert_close(out.norm(dim=-1), x.norm(dim=-1), rtol=1e-14, atol=1e-14)  # a rotation keeps lengths
+    c, s = cos.double(), sin.double()
+    even, odd = x[..., 0::2], x[..., 1::2]
+    expected = torch.stack((even * c - odd * s, even * s + odd * c), dim=-1).flatten(-2)
+    torch.testing.assert_close(out, expected, rtol=1e-15, atol=1e-15)  # computed in float64 throughout

@@ -247,9 +247,9 @@ axes[1].set_xticks(range(20), labels[shown], rotation=90, fontsize=8)
 axes[0].set_title(f"the last 20 of {len(ids)} tokens, predicting {tokenizer.token_text(saliency.target)!r}")
 
 # %% [markdown]
-# Both put most of the weight on the last few tokens, and both are dominated by the current token,
-# but they disagree on the rest, in size and even in sign. Over many predictions the agreement is
-# measured below.
+# Both concentrate on the last few tokens; beyond that they can disagree in size and even in sign
+# (a token that gradient × input says pushes the prediction down may be one whose removal costs the
+# most). Over many predictions the agreement is measured below.
 #
 # ## Sanity checks: what survives when the weights are random?
 #

@@ -38,7 +38,10 @@ SYLLABUS: tuple[tuple[str, str], ...] = (
     ("04_applications/04_healthcare.ipynb", "4.4 Healthcare: a model a clinician could question (医疗健康)"),
     ("04_applications/05_finance.ipynb", "4.5 Finance: forecasting without fooling yourself (金融预测)"),
     ("05_frontiers/02_cost_and_market.ipynb", "5.2 Cost and market position (成本与市场格局)"),
-    ("05_frontiers/06_interpretability.ipynb", "5.6 Interpretability: what the GPT knows, and how tools mislead (可解释性)"),
+    (
+        "05_frontiers/06_interpretability.ipynb",
+        "5.6 Interpretability: what the GPT knows, and how tools mislead (可解释性)",
+    ),
     ("05_frontiers/08_faq_and_errata.ipynb", "5.8 FAQ and errata (常见问题与勘误)"),
 )
 

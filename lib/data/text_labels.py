@@ -111,12 +111,14 @@ def control_labels(ids: torch.Tensor, frequencies: Sequence[float] | torch.Tenso
     if weights.numel() < 2 or bool((weights < 0).any()) or not float(weights.sum()) > 0:
         raise ValueError(f"frequencies must be at least two non-negative numbers, not all zero, got {frequencies!r}")
     n_types = int(ids.max()) + 1
-    per_type = torch.multinomial(weights, n_types, replacement=True, generator=local_generator(seed_value("seed", seed)))
+    per_type = torch.multinomial(
+        weights, n_types, replacement=True, generator=local_generator(seed_value("seed", seed))
+    )
     return per_type[ids.long()]
 
 
 def bracket_pairs(text: str, opening: str = "(", closing: str = ")") -> list[tuple[int, int]]:
-    """(open, close) character indices of matched brackets in ``text``, found with a stack; unmatched ones are skipped."""
+    """(open, close) character indices of matched brackets in ``text``, found with a stack; unmatched ones skipped."""
     text = _text("text", text)
     if len(opening) != 1 or len(closing) != 1 or opening == closing:
         raise ValueError(f"opening and closing must be two different characters, got {opening!r} and {closing!r}")

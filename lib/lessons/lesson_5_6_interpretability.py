@@ -35,7 +35,7 @@ FORMAT = "lesson-5-6-probes/1"
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
-    """(opening, closing) character indices of each double-quoted literal of ``text`` (as quoted_characters pairs them)."""
+    """(opening, closing) character indices of each double-quoted literal of ``text`` (as quoted_characters)."""
     inside = quoted_characters(text)
     spans, start = [], None
     for i, ch in enumerate(text):

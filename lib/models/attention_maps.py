@@ -55,7 +55,9 @@ def pair_scores(maps: torch.Tensor, pairs: torch.Tensor) -> torch.Tensor:
     """(n_layer, n_head): mean attention weight from query to key over ``pairs``, rows of (batch, query, key)."""
     maps = _check_maps(maps)
     if not isinstance(pairs, torch.Tensor) or pairs.ndim != 2 or pairs.shape[1] != 3 or len(pairs) == 0:
-        raise ValueError(f"pairs must be a non-empty (n, 3) tensor of (batch, query, key), got {getattr(pairs, 'shape', pairs)!r}")
+        raise ValueError(
+            f"pairs must be a non-empty (n, 3) tensor of (batch, query, key), got {getattr(pairs, 'shape', pairs)!r}"
+        )
     b, q, k = pairs.long().unbind(dim=1)
     if bool((k > q).any()) or bool((q >= maps.shape[-1]).any()) or bool((b >= maps.shape[1]).any()):
         raise ValueError("pairs must have key <= query < T and batch < maps.shape[1]")

@@ -1,4 +1,4 @@
-"""Probes (探针): small classifiers trained on a frozen model's hidden states, and the control task that calibrates them.
+"""Probes (探针): small classifiers on a frozen model's hidden states, and the control task that calibrates them.
 
 A linear probe (线性探针) asks whether a property can be read off a layer's states by one linear
 map. High accuracy alone does not say the *model* represents the property: a probe with enough
@@ -101,7 +101,9 @@ def probe_layers(
     if not states:
         raise ValueError("states must hold at least one layer")
     if labels.shape != control.shape:
-        raise ValueError(f"labels and control must have the same shape, got {tuple(labels.shape)} and {tuple(control.shape)}")
+        raise ValueError(
+            f"labels and control must have the same shape, got {tuple(labels.shape)} and {tuple(control.shape)}"
+        )
     seeds = tuple(seed_value("seeds", s) for s in seeds)
     if not seeds:
         raise ValueError("seeds must name at least one seed")
