@@ -24,6 +24,7 @@ _SCALING = "05_frontiers/01_scaling_laws.ipynb"
 _DATA = "05_frontiers/03_data_quality.ipynb"
 _SCHEDULING = "05_frontiers/07_scheduling.ipynb"
 _MULTIMODAL = "05_frontiers/04_multimodal.ipynb"
+_INTERPRETABILITY = "05_frontiers/06_interpretability.ipynb"
 
 # fmt: off
 ADVANCED_TERMS: tuple[Term, ...] = (
@@ -171,5 +172,21 @@ ADVANCED_TERMS: tuple[Term, ...] = (
     Term("embedding space", "嵌入空间",
          "The vector space an encoder maps its inputs into, where nearness (cosine similarity) stands for "
          "relatedness; CLIP puts images and texts in one.", _MULTIMODAL),
+    # chapter 05 (frontiers)
+    Term("interpretability", "可解释性",
+         "Understanding how a model computes its outputs, by tools whose claims can be tested by intervening on "
+         "the model.", _INTERPRETABILITY),
+    Term("attention map", "注意力图",
+         "The weights an attention head gives each earlier position, drawn as a query-by-key heatmap; where a "
+         "head looks, not what it does.", _INTERPRETABILITY),
+    Term("saliency map (gradient × input)", "显著性图（梯度×输入）",
+         "A score per input from the gradient of one output, here the gradient times the input embedding: a "
+         "first-order estimate of removing that input.", _INTERPRETABILITY),
+    Term("linear probe", "线性探针",
+         "A linear classifier trained on a frozen model's hidden states, to test whether a property can be read "
+         "off a layer.", _INTERPRETABILITY),
+    Term("control task, selectivity", "对照任务、选择性",
+         "The probe trained on random labels per token type; task accuracy minus control accuracy says how much "
+         "comes from the representation, not the probe's memory.", _INTERPRETABILITY),
 )
 # fmt: on
