@@ -31,6 +31,7 @@ __all__ = ["GPT", "GPTConfig", "KVCache", "LayerKV", "Block", "CausalSelfAttenti
 POSITIONS = ("learned", "sinusoidal", "rotary")
 NORMS = ("layer", "rms")
 MLPS = ("gelu", "swiglu")
+ATTENTIONS = ("sdpa", "naive")
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class GPTConfig:
     rope_base: float = 10000.0
     norm_eps: float = 1e-5
     checkpoint_activations: bool = False  # recompute each block in backward instead of storing its activations
+    attention: str = "sdpa"  # "naive": explicit mask and softmax (for benchmarks and teaching), same numbers
 
     def __post_init__(self) -> None:
         for name in ("vocab_size", "context_length", "n_layer", "n_head", "d_model"):
@@ -68,7 +70,7 @@ class GPTConfig:
             raise ValueError(f"GPTConfig.d_model ({self.d_model}) must be divisible by n_head ({self.n_head})")
         if not 0.0 <= self.dropout < 1.0:
             raise ValueError(f"GPTConfig.dropout must be in [0, 1), got {self.dropout!r}")
-        for name, choices in (("position", POSITIONS), ("norm", NORMS), ("mlp", MLPS)):
+        for name, choices in (("position", POSITIONS), ("norm", NORMS), ("mlp", MLPS), ("attention", ATTENTIONS)):
             if getattr(self, name) not in choices:
                 raise ValueError(f"GPTConfig.{name} must be one of {choices}, got {getattr(self, name)!r}")
         if self.n_kv_head is not None:
