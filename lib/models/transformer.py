@@ -90,12 +90,11 @@ class CausalSelfAttention(nn.Module):
         y = y.transpose(1, 2).contiguous().view(batch, time, channels)
         return self.resid_dropout(self.proj(y))
 
-
     @staticmethod
     def naive_attention(
         q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, past: int = 0, dropout_p: float = 0.0
     ) -> torch.Tensor:
-        """softmax(q kᵀ / √d_k + causal mask) v, step by step: query i (at position past + i) sees keys 0 .. past + i."""
+        """softmax(q kᵀ / √d_k + causal mask) v: query i (position past + i) sees keys 0 .. past + i."""
         time, total = q.shape[-2], k.shape[-2]
         scores = (q @ k.transpose(-2, -1)) * (q.shape[-1] ** -0.5)
         allowed = torch.ones(time, total, dtype=torch.bool, device=q.device).tril(diagonal=past)
