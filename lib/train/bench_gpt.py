@@ -7,6 +7,8 @@ it is, the same weights with naive attention (explicit mask and softmax instead 
 ``scaled_dot_product_attention``), with an unfused AdamW (``foreach=False, fused=False``), and
 :class:`PlainGPT`, the plainest correct PyTorch GPT (nanoGPT-like, written below). Each number is
 the median over repeats of the mean step time of a block of steps; warm-up steps are not timed.
+On a CPU with one thread the clock is the process's CPU time, not the wall clock: on a shared
+machine the wall clock also counts the time other programs held the core, the CPU time does not.
 On CUDA it adds bf16 autocast, ``torch.compile`` and a GPT-2-small configuration.
 
 MFU (model FLOPs utilization) = ``GPT.flops_per_token`` × tokens/s / the chip's peak. A CPU has no
@@ -33,7 +35,7 @@ from torch import nn
 from lib.core import hardware
 from lib.core.device import pick_device
 from lib.core.threads import cpu_threads
-from lib.core.validate import positive_int, positive_number
+from lib.core.validate import one_of, positive_int, positive_number
 from lib.models.gpt import GPT, GPTConfig
 from lib.train.optimizers import make_adamw
 
@@ -129,15 +131,16 @@ class Result(NamedTuple):
     mfu: float
 
 
-def measured_peak_flops(size: int = 1024, repeats: int = 5) -> float:
+def measured_peak_flops(size: int = 1024, repeats: int = 5, clock: str = "wall") -> float:
     """FLOP/s of the best of ``repeats`` fp32 (size × size) matrix products on the CPU's current threads."""
+    timer = time.process_time if one_of("clock", clock, ("wall", "cpu")) == "cpu" else time.perf_counter
     a, b = torch.randn(size, size), torch.randn(size, size)
     a @ b
     best = math.inf
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = timer()
         a @ b
-        best = min(best, time.perf_counter() - start)
+        best = min(best, timer() - start)
     return 2 * size**3 / best
 
 
@@ -185,12 +188,16 @@ def benchmark(
     warmup: int = 2,
     peak_flops: float | None = None,
     only: Sequence[str] | None = None,
+    clock: str = "wall",
 ) -> list[Result]:
     """Time every variant of ``config``: ``repeats`` interleaved blocks of ``steps`` steps each, after ``warmup``.
 
     ``peak_flops`` defaults to the device's published peak, or on a CPU to :func:`measured_peak_flops`.
-    ``only`` keeps the variants with those names.
+    ``only`` keeps the variants with those names. ``clock`` is ``"wall"`` or ``"cpu"`` (process CPU time,
+    right for one CPU thread on a shared machine; wrong for several threads or a GPU).
     """
+    one_of("clock", clock, ("wall", "cpu"))
+    timer = time.process_time if clock == "cpu" else time.perf_counter
     if isinstance(config, str):
         if config not in CONFIGS:
             raise ValueError(f"config must be one of {sorted(CONFIGS)}, got {config!r}")
@@ -227,11 +234,11 @@ def benchmark(
     for _ in range(repeats):
         for name, (forward, optimizer, precision) in runs.items():
             _sync(device)
-            start = time.perf_counter()
+            start = timer()
             for _ in range(steps):
                 _step(forward, optimizer, precision, device, x, y)
             _sync(device)
-            timings[name].append((time.perf_counter() - start) / steps)
+            timings[name].append((timer() - start) / steps)
     results = []
     for name, times in timings.items():
         seconds = statistics.median(times)
@@ -292,8 +299,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lib.train.bench_gpt", description=__doc__.splitlines()[0])
     parser.add_argument("--configs", nargs="+", default=None, choices=sorted(CONFIGS), help="default: all that fit")
     parser.add_argument("--device", default=None)
-    parser.add_argument("--steps", type=int, default=5, help="steps per timed block")
-    parser.add_argument("--repeats", type=int, default=5, help="timed blocks per variant, interleaved")
+    parser.add_argument("--steps", type=int, default=3, help="steps per timed block")
+    parser.add_argument("--repeats", type=int, default=9, help="timed blocks per variant, interleaved")
     parser.add_argument("--warmup", type=int, default=2, help="untimed steps per variant first")
     parser.add_argument("--threads", type=int, default=1, help="CPU threads (default 1: small models on a shared CPU)")
     parser.add_argument("--tiny-test", action="store_true", help="a 2-layer toy config, for the unit test")
@@ -306,13 +313,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         names = args.configs or [n for n, c in CONFIGS.items() if device.type == "cuda" or not c.cuda_only]
         configs = [CONFIGS[n] for n in names]
     threads = args.threads
+    clock = "cpu" if device.type == "cpu" and threads == 1 else "wall"
     all_ok = True
     with cpu_threads(threads):
         peak = hardware.peak_flops(device)
         source = "published" if peak else "measured fp32 1024x1024 matmul"
-        peak = peak or measured_peak_flops()
+        peak = peak or measured_peak_flops(clock=clock)
         print(f"device {device}, {threads} CPU threads; peak {peak / 1e9:,.1f} GFLOP/s ({source})")
         print(f"median of {args.repeats} interleaved blocks of {args.steps} steps, {args.warmup} warm-up steps")
+        print(
+            "clock: process CPU time (one thread: other programs' load does not count)"
+            if clock == "cpu"
+            else "clock: wall"
+        )
         for config in configs:
             c = config.model
             print(
@@ -320,7 +333,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"context={c.context_length} batch={config.batch} vocab={c.vocab_size}"
             )
             try:
-                results = benchmark(config, device, args.steps, args.repeats, args.warmup, peak)
+                results = benchmark(config, device, args.steps, args.repeats, args.warmup, peak, clock=clock)
             except ValueError as err:
                 parser.error(str(err))
             lines, ok = report(results)
