@@ -220,3 +220,26 @@ def test_naive_attention_gives_sdpa_numbers(extra):
 def test_attention_choice_is_checked():
     with pytest.raises(ValueError, match="attention"):
         GPTConfig(attention="flash")
+
+
+@pytest.mark.parametrize(
+    "config",
+    [GPT2_SMALL, GPT3_175B, TINY, GPTConfig(position="rotary", norm="rms", mlp="swiglu", bias=False, n_kv_head=4)],
+    ids=["gpt2", "gpt3", "tiny", "llama-like"],
+)
+def test_parameter_count_from_config_matches_the_built_model(config):
+    assert config.parameter_count() == gpt_on_meta(config).num_parameters()
+
+
+def test_a_terabyte_model_is_refused_before_allocating():
+    import time
+
+    from lib.models.gpt import check_fits
+
+    config = GPTConfig(n_layer=24, n_head=64, d_model=65536)  # 1.24e12 parameters: ~5 TB in fp32
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=r"config needs 4,961,327,644,672 bytes .*gpt_on_meta"):
+        GPT(config)
+    assert time.perf_counter() - start < 1.0  # refused at once, nothing allocated
+    assert check_fits(TINY) == TINY.parameter_count() * 4
+    assert check_fits(config, "meta") == config.parameter_count() * 4  # shapes only: always fits

@@ -10,7 +10,7 @@ import math
 
 import torch
 
-from lib.core.validate import positive_int
+from lib.core.validate import non_negative_number, positive_int
 
 # Bytes one parameter takes when stored in each format.
 BYTES_PER_PARAMETER = {"fp32": 4, "bf16": 2, "fp16": 2, "int8": 1, "int4": 0.5}
@@ -55,8 +55,7 @@ def weight_memory_bytes(n_parameters: int, dtype: str = "bf16") -> float:
 
 def human_bytes(n_bytes: float) -> str:
     """Format a byte count in decimal units, as GPU memory is quoted: 1.5e9 -> '1.5 GB'."""
-    if n_bytes < 0:
-        raise ValueError(f"n_bytes must be non-negative, got {n_bytes!r}")
+    n_bytes = non_negative_number("n_bytes", n_bytes)
     for unit in ("B", "kB", "MB", "GB", "TB"):
         if n_bytes < 1000 or unit == "TB":
             return f"{n_bytes:.0f} {unit}" if unit == "B" else f"{n_bytes:.1f} {unit}"
@@ -66,6 +65,8 @@ def human_bytes(n_bytes: float) -> str:
 
 def human_count(n: float) -> str:
     """Format a count the way model sizes are quoted: 124439808 -> '124.4M'."""
+    if isinstance(n, bool) or not isinstance(n, (int, float)) or not math.isfinite(n):
+        raise ValueError(f"n must be a finite number, got {n!r}")
     for value, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
         if abs(n) >= value:
             return f"{n / value:.1f}{suffix}"

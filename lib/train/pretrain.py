@@ -25,6 +25,7 @@ from lib.core.device import pick_device
 from lib.core.files import file_lock
 from lib.core.seeding import seeded
 from lib.core.threads import cpu_threads
+from lib.core.validate import non_negative_number, positive_number
 from lib.data.blocks import RandomBlocks
 from lib.data.bpe import BPETokenizer
 from lib.data.char_tokenizer import CharTokenizer
@@ -318,6 +319,8 @@ def history_lines(history: History) -> list[str]:
 
 def nats_to_bits(nats_per_token: float, characters_per_token: float = 1.0) -> float:
     """A loss in nats per token as bits per character: / ln 2 / characters per token."""
+    nats_per_token = non_negative_number("nats_per_token", nats_per_token)
+    characters_per_token = positive_number("characters_per_token", characters_per_token)
     return nats_per_token / math.log(2) / characters_per_token
 
 

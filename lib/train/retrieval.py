@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import torch
 
 from lib.core.validate import positive_int
+from lib.core.validate import tensor as check_tensor
 
 
 def cosine_scores(queries: torch.Tensor, documents: torch.Tensor, center: torch.Tensor | None = None) -> torch.Tensor:
@@ -66,12 +67,14 @@ def _check_ranks(ranks: torch.Tensor) -> torch.Tensor:
 
 def recall_at_k(ranks: torch.Tensor, k: int) -> float:
     """Fraction of queries whose answer ranks in the top ``k`` (with one relevant document per query)."""
+    check_tensor("ranks", ranks)
     k = positive_int("k", k)
     return (_check_ranks(ranks) <= k).double().mean().item()
 
 
 def mean_reciprocal_rank(ranks: torch.Tensor) -> float:
     """Mean of 1/rank over the queries: 1 when every answer comes first, near 0 when they come last."""
+    check_tensor("ranks", ranks)
     return (1.0 / _check_ranks(ranks).double()).mean().item()
 
 
