@@ -13,6 +13,7 @@ import argparse
 import math
 import os
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -195,7 +196,13 @@ def pretrained_run(
 
     def cached() -> Pretrained | None:
         if path.is_file() and not retrain:
-            run = load_pretrained(path, device)
+            try:
+                run = load_pretrained(path, device)
+            except (ValueError, KeyError, RuntimeError) as err:  # truncated, corrupted, from another version
+                warnings.warn(
+                    f"the cached model {str(path)!r} could not be read ({err}); training it again", stacklevel=3
+                )
+                return None
             if run.preset == preset:
                 return run
         return None
