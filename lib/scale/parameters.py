@@ -7,10 +7,11 @@ check it against a model built on the meta device, where the shapes exist but no
 from __future__ import annotations
 
 import math
+import numbers
 
 import torch
 
-from lib.core.validate import non_negative_number, positive_int
+from lib.core.validate import positive_int
 
 # Bytes one parameter takes when stored in each format.
 BYTES_PER_PARAMETER = {"fp32": 4, "bf16": 2, "fp16": 2, "int8": 1, "int4": 0.5}
@@ -55,7 +56,8 @@ def weight_memory_bytes(n_parameters: int, dtype: str = "bf16") -> float:
 
 def human_bytes(n_bytes: float) -> str:
     """Format a byte count in decimal units, as GPU memory is quoted: 1.5e9 -> '1.5 GB'."""
-    n_bytes = non_negative_number("n_bytes", n_bytes)
+    if isinstance(n_bytes, bool) or not isinstance(n_bytes, numbers.Real) or not 0 <= n_bytes < math.inf:
+        raise ValueError(f"n_bytes must be non-negative and finite, got {n_bytes!r}")
     for unit in ("B", "kB", "MB", "GB", "TB"):
         if n_bytes < 1000 or unit == "TB":
             return f"{n_bytes:.0f} {unit}" if unit == "B" else f"{n_bytes:.1f} {unit}"
@@ -65,7 +67,7 @@ def human_bytes(n_bytes: float) -> str:
 
 def human_count(n: float) -> str:
     """Format a count the way model sizes are quoted: 124439808 -> '124.4M'."""
-    if isinstance(n, bool) or not isinstance(n, (int, float)) or not math.isfinite(n):
+    if isinstance(n, bool) or not isinstance(n, numbers.Real) or not math.isfinite(n):
         raise ValueError(f"n must be a finite number, got {n!r}")
     for value, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
         if abs(n) >= value:

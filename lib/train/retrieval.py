@@ -14,7 +14,6 @@ from collections.abc import Sequence
 import torch
 
 from lib.core.validate import positive_int
-from lib.core.validate import tensor as check_tensor
 
 
 def cosine_scores(queries: torch.Tensor, documents: torch.Tensor, center: torch.Tensor | None = None) -> torch.Tensor:
@@ -59,7 +58,12 @@ def answer_ranks(scores: torch.Tensor, answers: torch.Tensor | Sequence[int]) ->
 
 
 def _check_ranks(ranks: torch.Tensor) -> torch.Tensor:
-    ranks = torch.as_tensor(ranks)
+    try:
+        ranks = torch.as_tensor(ranks)
+    except (TypeError, ValueError, RuntimeError):
+        raise TypeError(
+            f"ranks must be a 1-D integer tensor (or list) of ranks >= 1, got {type(ranks).__name__}"
+        ) from None
     if ranks.ndim != 1 or len(ranks) == 0 or ranks.dtype.is_floating_point or (ranks < 1).any():
         raise ValueError(f"ranks must be a non-empty 1-D integer tensor of ranks >= 1, got {ranks!r}")
     return ranks
@@ -67,14 +71,12 @@ def _check_ranks(ranks: torch.Tensor) -> torch.Tensor:
 
 def recall_at_k(ranks: torch.Tensor, k: int) -> float:
     """Fraction of queries whose answer ranks in the top ``k`` (with one relevant document per query)."""
-    check_tensor("ranks", ranks)
     k = positive_int("k", k)
     return (_check_ranks(ranks) <= k).double().mean().item()
 
 
 def mean_reciprocal_rank(ranks: torch.Tensor) -> float:
     """Mean of 1/rank over the queries: 1 when every answer comes first, near 0 when they come last."""
-    check_tensor("ranks", ranks)
     return (1.0 / _check_ranks(ranks).double()).mean().item()
 
 
