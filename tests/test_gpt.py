@@ -183,3 +183,63 @@ def test_flops_per_token_exceeds_the_exact_matmul_count_only_by_biases_and_norms
     exact = gpt_matmul_flops(n_layer, d_model, vocab, seq_len, seq_len) // seq_len  # per token, forward + backward
     extra = 6 * (13 * n_layer * d_model + 2 * d_model)  # 6 x (biases and LayerNorm weights): no multiplications
     assert gpt_on_meta(config).flops_per_token() - exact == extra
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [{}, {"position": "rotary", "n_kv_head": 1}, {"norm": "rms", "mlp": "swiglu", "bias": False}],
+    ids=["gpt2", "rotary-mqa", "llama-parts"],
+)
+def test_naive_attention_gives_sdpa_numbers(extra):
+    """attention="naive" (explicit mask and softmax) is the same function as the fused kernel: loss, grads, cache."""
+    fused_config = GPTConfig(vocab_size=17, context_length=8, n_layer=2, n_head=2, d_model=16, **extra)
+    naive_config = GPTConfig(**{**fused_config.__dict__, "attention": "naive"})
+    torch.manual_seed(0)
+    fused = GPT(fused_config)
+    naive = GPT(naive_config)
+    naive.load_state_dict(fused.state_dict())
+    idx, targets = torch.randint(17, (3, 8)), torch.randint(17, (3, 8))
+    losses = []
+    for model in (fused, naive):
+        _, loss = model(idx, targets)
+        loss.backward()
+        losses.append(loss)
+    torch.testing.assert_close(losses[0], losses[1])
+    for (name, a), b in zip(fused.named_parameters(), naive.parameters(), strict=True):
+        torch.testing.assert_close(a.grad, b.grad, msg=name)
+    # with a KV cache: 5 tokens, then 2, then 1 (the three masking cases of the fused path)
+    fused.eval(), naive.eval()
+    outputs = []
+    for model in (fused, naive):
+        cache = model.new_kv_cache()
+        outputs.append(torch.cat([model(idx[:, a:b], kv_cache=cache)[0] for a, b in ((0, 5), (5, 7), (7, 8))], 1))
+    torch.testing.assert_close(outputs[0], outputs[1])
+    torch.testing.assert_close(outputs[0], fused(idx)[0])
+
+
+def test_attention_choice_is_checked():
+    with pytest.raises(ValueError, match="attention"):
+        GPTConfig(attention="flash")
+
+
+@pytest.mark.parametrize(
+    "config",
+    [GPT2_SMALL, GPT3_175B, TINY, GPTConfig(position="rotary", norm="rms", mlp="swiglu", bias=False, n_kv_head=4)],
+    ids=["gpt2", "gpt3", "tiny", "llama-like"],
+)
+def test_parameter_count_from_config_matches_the_built_model(config):
+    assert config.parameter_count() == gpt_on_meta(config).num_parameters()
+
+
+def test_a_terabyte_model_is_refused_before_allocating():
+    import time
+
+    from lib.models.gpt import check_fits
+
+    config = GPTConfig(n_layer=24, n_head=64, d_model=65536)  # 1.24e12 parameters: ~5 TB in fp32
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=r"config needs 4,961,327,644,672 bytes .*gpt_on_meta"):
+        GPT(config)
+    assert time.perf_counter() - start < 1.0  # refused at once, nothing allocated
+    assert check_fits(TINY) == TINY.parameter_count() * 4
+    assert check_fits(config, "meta") == config.parameter_count() * 4  # shapes only: always fits

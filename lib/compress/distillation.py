@@ -5,6 +5,8 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from lib.core.validate import tensor as check_tensor
+
 
 def distillation_loss(
     student_logits: torch.Tensor, teacher_logits: torch.Tensor, temperature: float = 2.0
@@ -14,6 +16,8 @@ def distillation_loss(
     A temperature above 1 softens both distributions so the student also learns which wrong
     classes the teacher finds plausible; T² keeps gradient sizes comparable across temperatures.
     """
+    check_tensor("student_logits", student_logits, floating=True)
+    check_tensor("teacher_logits", teacher_logits, floating=True)
     if student_logits.shape != teacher_logits.shape or student_logits.ndim != 2:
         raise ValueError(
             f"student_logits and teacher_logits must be (batch, classes) of equal shape, got "

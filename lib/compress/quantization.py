@@ -7,6 +7,8 @@ import copy
 import torch
 from torch import nn
 
+from lib.core.validate import tensor as check_tensor
+
 
 def quantize_int8(weight: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """Symmetric per-row int8 quantization: returns (int8 values, fp32 scale per row).
@@ -23,6 +25,8 @@ def quantize_int8(weight: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
 
 def dequantize_int8(q: torch.Tensor, scale: torch.Tensor) -> torch.Tensor:
     """The fp32 weights that int8 values ``q`` with per-row ``scale`` stand for."""
+    check_tensor("q", q)
+    check_tensor("scale", scale, floating=True)
     if q.dtype != torch.int8 or q.ndim != 2:
         raise ValueError(f"q must be a 2-D int8 tensor, got {q.dtype} {tuple(q.shape)}")
     if scale.shape != (q.shape[0],):

@@ -149,6 +149,8 @@ def sft_batch(
     encode: Callable[[str], Sequence[int]], pairs: Sequence[QAPair], max_len: int
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """:func:`sft_example` for every pair, stacked into (len(pairs), max_len) inputs and targets."""
+    if not callable(encode):
+        raise TypeError(f"encode must be callable text -> ids, got {type(encode).__name__}")
     if not pairs:
         raise ValueError("pairs must hold at least one QAPair")
     examples = [sft_example(encode, pair, max_len) for pair in pairs]

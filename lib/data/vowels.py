@@ -18,6 +18,7 @@ import torch
 
 from lib.core.seeding import local_generator
 from lib.core.validate import non_negative_number, positive_int, positive_number, tensor
+from lib.core.validate import tensor as check_tensor
 
 # Peterson & Barney (1952), Table II: average F0, F1, F2, F3 in Hz of ten American English vowels said
 # in /hVd/ words, for men, women and children. Keyed by the IPA symbol; WORDS gives the word.
@@ -72,6 +73,7 @@ def resonator_response(
     ``centre`` (and ``bandwidth``) may be tensors of shape (n, 1): one resonator per clip, broadcast over
     the frequencies.
     """
+    check_tensor("frequencies", frequencies)
     positive_int("sample_rate", sample_rate)
     real = frequencies.dtype if frequencies.dtype in (torch.float32, torch.float64) else torch.float64
     centre = torch.as_tensor(centre, dtype=real, device=frequencies.device)

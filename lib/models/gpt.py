@@ -11,6 +11,7 @@ token per step instead of the whole sequence.
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
 
 import torch
@@ -25,12 +26,23 @@ from lib.models.kv_cache import KVCache, LayerKV
 from lib.models.positional import sinusoidal_table
 from lib.models.transformer import Block, CausalSelfAttention, make_norm
 
-__all__ = ["GPT", "GPTConfig", "KVCache", "LayerKV", "Block", "CausalSelfAttention", "LogitsOnly", "gpt_on_meta"]
+__all__ = [
+    "GPT",
+    "GPTConfig",
+    "KVCache",
+    "LayerKV",
+    "Block",
+    "CausalSelfAttention",
+    "LogitsOnly",
+    "gpt_on_meta",
+    "check_fits",
+]
 
 
 POSITIONS = ("learned", "sinusoidal", "rotary")
 NORMS = ("layer", "rms")
 MLPS = ("gelu", "swiglu")
+ATTENTIONS = ("sdpa", "naive")
 
 
 @dataclass(frozen=True)
@@ -58,6 +70,7 @@ class GPTConfig:
     rope_base: float = 10000.0
     norm_eps: float = 1e-5
     checkpoint_activations: bool = False  # recompute each block in backward instead of storing its activations
+    attention: str = "sdpa"  # "naive": explicit mask and softmax (for benchmarks and teaching), same numbers
 
     def __post_init__(self) -> None:
         for name in ("vocab_size", "context_length", "n_layer", "n_head", "d_model"):
@@ -68,7 +81,7 @@ class GPTConfig:
             raise ValueError(f"GPTConfig.d_model ({self.d_model}) must be divisible by n_head ({self.n_head})")
         if not 0.0 <= self.dropout < 1.0:
             raise ValueError(f"GPTConfig.dropout must be in [0, 1), got {self.dropout!r}")
-        for name, choices in (("position", POSITIONS), ("norm", NORMS), ("mlp", MLPS)):
+        for name, choices in (("position", POSITIONS), ("norm", NORMS), ("mlp", MLPS), ("attention", ATTENTIONS)):
             if getattr(self, name) not in choices:
                 raise ValueError(f"GPTConfig.{name} must be one of {choices}, got {getattr(self, name)!r}")
         if self.n_kv_head is not None:
@@ -86,6 +99,16 @@ class GPTConfig:
         if not isinstance(self.checkpoint_activations, bool):
             raise ValueError(f"GPTConfig.checkpoint_activations must be a bool, got {self.checkpoint_activations!r}")
         positive_number("GPTConfig.norm_eps", self.norm_eps)
+
+    def parameter_count(self) -> int:
+        """Parameters of a GPT of this shape, counted from the config alone (no tensor is allocated)."""
+        d, h, kv = self.d_model, self.ffn_hidden, self.kv_heads * (self.d_model // self.n_head)
+        norm = d * (2 if self.norm == "layer" and self.bias else 1)
+        attention = d * (d + 2 * kv) + d * d + (d + 2 * kv + d if self.bias else 0)
+        mlp = (3 if self.mlp == "swiglu" else 2) * d * h + ((h + d) if self.bias else 0)
+        embeddings = self.vocab_size * d * (1 if self.tie_embeddings else 2)
+        embeddings += self.context_length * d if self.position == "learned" else 0
+        return self.n_layer * (attention + mlp + 2 * norm) + norm + embeddings
 
     @property
     def kv_heads(self) -> int:
@@ -123,6 +146,37 @@ LLAMA3_8B = GPTConfig(
 )
 
 
+def _device_memory(device: torch.device) -> int | None:
+    """Bytes of memory on ``device`` (the machine's RAM for a CPU), or None where it cannot be told."""
+    try:
+        if device.type == "cuda":
+            return torch.cuda.get_device_properties(device).total_memory
+        if device.type == "cpu":
+            return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError, RuntimeError):
+        return None
+    return None
+
+
+def check_fits(config: GPTConfig, device: torch.device | str | None = None) -> int:
+    """Bytes that ``config``'s parameters need on ``device`` (default: the default device); ValueError if too many.
+
+    Raised before anything is allocated, so a mistyped d_model fails in a millisecond with the bytes
+    it would need, instead of swapping the machine to a halt.
+    """
+    if not isinstance(config, GPTConfig):
+        raise TypeError(f"config must be a GPTConfig, got {type(config).__name__}")
+    device = torch.get_default_device() if device is None else torch.device(device)
+    needed = config.parameter_count() * torch.get_default_dtype().itemsize
+    available = None if device.type == "meta" else _device_memory(device)
+    if available is not None and needed > available:
+        raise ValueError(
+            f"config needs {needed:,} bytes ({needed / 1e9:,.1f} GB) for its {config.parameter_count():,} parameters "
+            f"alone, more than the {available / 1e9:,.1f} GB of {device}; use gpt_on_meta(config) to inspect its shapes"
+        )
+    return needed
+
+
 def _check_ids(name: str, ids: object) -> torch.Tensor:
     if not isinstance(ids, torch.Tensor) or ids.ndim != 2 or ids.dtype not in (torch.int64, torch.int32):
         described = f"{ids.dtype} {tuple(ids.shape)}" if isinstance(ids, torch.Tensor) else type(ids).__name__
@@ -137,6 +191,7 @@ class GPT(nn.Module):
         super().__init__()
         if not isinstance(config, GPTConfig):
             raise TypeError(f"config must be a GPTConfig, got {type(config).__name__}")
+        check_fits(config)  # refuse a model that cannot fit before allocating any of it
         self.config = config
         self.checkpoint_activations = bool(config.checkpoint_activations)
         self.token_embedding = nn.Embedding(config.vocab_size, config.d_model)

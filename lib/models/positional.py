@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 from lib.core.validate import positive_int, positive_number
+from lib.core.validate import tensor as check_tensor
 
 
 def sinusoidal_table(n_positions: int, d_model: int, base: float = 10000.0) -> torch.Tensor:
@@ -50,6 +51,8 @@ def apply_rotary(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch
     ``cos`` and ``sin`` are (time, head_size / 2) for the positions of ``x``'s time axis. The
     rotation keeps each pair's length, and q·k after rotating both depends only on their distance.
     """
+    for name, value in (("x", x), ("cos", cos), ("sin", sin)):
+        check_tensor(name, value, floating=True)
     if x.shape[-1] != 2 * cos.shape[-1] or x.shape[-2] != cos.shape[0] or cos.shape != sin.shape:
         raise ValueError(
             f"x (..., time, head_size) {tuple(x.shape)} does not match cos/sin (time, head_size/2) {tuple(cos.shape)}"

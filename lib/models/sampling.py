@@ -13,6 +13,7 @@ from torch import nn
 
 from lib.core.seeding import local_generator
 from lib.core.validate import fraction, positive_int, positive_number, seed_value
+from lib.core.validate import tensor as check_tensor
 from lib.data.tokenizer import Tokenizer
 from lib.models.gpt import GPT, KVCache
 
@@ -23,6 +24,7 @@ def filter_logits(logits: torch.Tensor, top_k: int | None = None, top_p: float |
     Nucleus (top-p) sampling (Holtzman et al. 2020) keeps the fewest tokens whose probabilities
     add up to at least ``top_p``; the likeliest token is always kept. ``logits`` is (batch, vocab).
     """
+    check_tensor("logits", logits, floating=True)
     if top_k is not None:
         top_k = positive_int("top_k", top_k)
         kth = torch.topk(logits, min(top_k, logits.shape[-1])).values[:, -1:]

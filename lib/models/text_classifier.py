@@ -13,11 +13,14 @@ import torch
 from torch import nn
 
 from lib.core.validate import fraction, positive_int
+from lib.core.validate import tensor as check_tensor
 from lib.data.word_tokenizer import WordTokenizer
 
 
 def masked_mean(x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     """Average ``x`` (batch, seq, d) over the positions where ``mask`` (batch, seq) is True."""
+    check_tensor("x", x, floating=True)
+    check_tensor("mask", mask)
     if x.ndim != 3 or mask.shape != x.shape[:2]:
         raise ValueError(
             f"x must be (batch, seq, d) and mask (batch, seq), got {tuple(x.shape)} and {tuple(mask.shape)}"

@@ -40,6 +40,7 @@ class CausalSelfAttention(nn.Module):
         self.n_kv_head = config.kv_heads
         self.head_size = config.d_model // config.n_head
         self.dropout = config.dropout
+        self.naive = config.attention == "naive"
         kv_width = self.n_kv_head * self.head_size
         self.qkv = nn.Linear(config.d_model, config.d_model + 2 * kv_width, bias=config.bias)
         self.proj = nn.Linear(config.d_model, config.d_model, bias=config.bias)
@@ -77,7 +78,9 @@ class CausalSelfAttention(nn.Module):
             k, v = cache.append(k, v)  # the cache holds n_kv_head heads: that is GQA's memory saving
         k, v = self.expand_kv(k), self.expand_kv(v)
         dropout_p = self.dropout if self.training else 0.0
-        if past == 0:  # a whole sequence from position 0: the fused causal kernel
+        if self.naive:  # written out: scores, an explicit causal mask, softmax, weighted sum (slower, same numbers)
+            y = self.naive_attention(q, k, v, past, dropout_p)
+        elif past == 0:  # a whole sequence from position 0: the fused causal kernel
             y = F.scaled_dot_product_attention(q, k, v, is_causal=True, dropout_p=dropout_p)
         elif time == 1:  # one new token after the cache: it may see every stored position
             y = F.scaled_dot_product_attention(q, k, v, dropout_p=dropout_p)
@@ -86,6 +89,18 @@ class CausalSelfAttention(nn.Module):
             y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=dropout_p)
         y = y.transpose(1, 2).contiguous().view(batch, time, channels)
         return self.resid_dropout(self.proj(y))
+
+    @staticmethod
+    def naive_attention(
+        q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, past: int = 0, dropout_p: float = 0.0
+    ) -> torch.Tensor:
+        """softmax(q kᵀ / √d_k + causal mask) v: query i (position past + i) sees keys 0 .. past + i."""
+        time, total = q.shape[-2], k.shape[-2]
+        scores = (q @ k.transpose(-2, -1)) * (q.shape[-1] ** -0.5)
+        allowed = torch.ones(time, total, dtype=torch.bool, device=q.device).tril(diagonal=past)
+        weights = torch.softmax(scores.masked_fill(~allowed, float("-inf")), dim=-1)
+        weights = F.dropout(weights, p=dropout_p, training=dropout_p > 0)
+        return weights @ v
 
 
 class Block(nn.Module):

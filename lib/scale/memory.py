@@ -96,6 +96,8 @@ def _storage_key(tensor: torch.Tensor) -> tuple[Any, ...]:
 
 def tensor_bytes(tensors: list[torch.Tensor]) -> int:
     """Bytes of the distinct storages behind ``tensors`` (a view or a repeat is counted once)."""
+    if isinstance(tensors, torch.Tensor) or not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"tensors must be a list of torch.Tensor, got {type(tensors).__name__}")
     seen: dict[tuple[Any, ...], int] = {}
     for t in tensors:
         if not isinstance(t, torch.Tensor):

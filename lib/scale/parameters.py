@@ -7,6 +7,7 @@ check it against a model built on the meta device, where the shapes exist but no
 from __future__ import annotations
 
 import math
+import numbers
 
 import torch
 
@@ -55,8 +56,8 @@ def weight_memory_bytes(n_parameters: int, dtype: str = "bf16") -> float:
 
 def human_bytes(n_bytes: float) -> str:
     """Format a byte count in decimal units, as GPU memory is quoted: 1.5e9 -> '1.5 GB'."""
-    if n_bytes < 0:
-        raise ValueError(f"n_bytes must be non-negative, got {n_bytes!r}")
+    if isinstance(n_bytes, bool) or not isinstance(n_bytes, numbers.Real) or not 0 <= n_bytes < math.inf:
+        raise ValueError(f"n_bytes must be non-negative and finite, got {n_bytes!r}")
     for unit in ("B", "kB", "MB", "GB", "TB"):
         if n_bytes < 1000 or unit == "TB":
             return f"{n_bytes:.0f} {unit}" if unit == "B" else f"{n_bytes:.1f} {unit}"
@@ -66,6 +67,8 @@ def human_bytes(n_bytes: float) -> str:
 
 def human_count(n: float) -> str:
     """Format a count the way model sizes are quoted: 124439808 -> '124.4M'."""
+    if isinstance(n, bool) or not isinstance(n, numbers.Real) or not math.isfinite(n):
+        raise ValueError(f"n must be a finite number, got {n!r}")
     for value, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
         if abs(n) >= value:
             return f"{n / value:.1f}{suffix}"

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import torch
 
+from lib.core.validate import tensor as check_tensor
+
 LossFn = Callable[..., torch.Tensor]
 
 
@@ -93,6 +95,8 @@ def autograd_gradient(
 
 def relative_error(analytic: torch.Tensor, numerical: torch.Tensor) -> float:
     """||a - n|| / (||a|| + ||n||): 0 when equal, 1 when opposite or one is zero; scale-free."""
+    check_tensor("analytic", analytic)
+    check_tensor("numerical", numerical)
     if analytic.shape != numerical.shape:
         raise ValueError(
             f"analytic and numerical must have the same shape, got {tuple(analytic.shape)} and {tuple(numerical.shape)}"

@@ -48,6 +48,8 @@ def permutation_importance(
 
     Each repeat draws a fresh permutation of the rows for the column (seeded); the other columns stay.
     """
+    if not callable(score):
+        raise TypeError(f"score must be a function (inputs, targets) -> float, got {type(score).__name__}")
     if not isinstance(inputs, torch.Tensor) or inputs.ndim != 2:
         raise ValueError(f"inputs must be a 2-D tensor (cases x features), got {getattr(inputs, 'shape', inputs)!r}")
     if not isinstance(targets, torch.Tensor) or len(targets) != len(inputs):

@@ -81,8 +81,12 @@ def propagate(weights: Sequence[torch.Tensor], activation: str, x: torch.Tensor)
     """Push ``x`` through h = act(h W^T) for each weight, then a random gradient back; record both stds per layer."""
     if activation not in ACTIVATION_MODULES:
         raise ValueError(f"activation must be one of {sorted(ACTIVATION_MODULES)}, got {activation!r}")
+    if isinstance(weights, torch.Tensor) or not isinstance(weights, (list, tuple)):
+        raise ValueError(f"weights must be a list of 2-D tensors, got {type(weights).__name__}")
     if len(weights) == 0:
         raise ValueError("weights must hold at least one matrix")
+    if any(not isinstance(w, torch.Tensor) or w.ndim != 2 or not w.is_floating_point() for w in weights):
+        raise ValueError("weights must hold only 2-D floating-point tensors (out_features, in_features)")
     if not isinstance(x, torch.Tensor) or x.ndim != 2 or x.shape[1] != weights[0].shape[1]:
         raise ValueError(f"x must be (samples, {weights[0].shape[1]}), got {getattr(x, 'shape', type(x).__name__)}")
     act = ACTIVATION_MODULES[activation]()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 
 from lib.core.validate import positive_int
+from lib.core.validate import tensor as check_tensor
 
 
 def confusion_matrix(predicted: torch.Tensor, target: torch.Tensor, n_classes: int) -> torch.Tensor:
@@ -23,6 +24,7 @@ def confusion_matrix(predicted: torch.Tensor, target: torch.Tensor, n_classes: i
 
 def per_class_recall(confusion: torch.Tensor) -> torch.Tensor:
     """Fraction of each true class predicted correctly (the diagonal over the row sums); NaN for an empty row."""
+    check_tensor("confusion", confusion)
     if confusion.ndim != 2 or confusion.shape[0] != confusion.shape[1]:
         raise ValueError(f"confusion must be a square matrix, got shape {tuple(confusion.shape)}")
     rows = confusion.sum(dim=1).double()

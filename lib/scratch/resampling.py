@@ -72,6 +72,8 @@ def bootstrap_ci(
     With ``stratify`` (class ids), each class is resampled within itself, so every replicate keeps
     the class counts (needed for a statistic such as AUC, which needs both classes).
     """
+    if not callable(statistic):
+        raise TypeError(f"statistic must be a function of the tensors, got {type(statistic).__name__}")
     if not tensors or any(not isinstance(t, torch.Tensor) for t in tensors):
         raise ValueError("tensors must be one or more tensors with one row per case")
     n = len(tensors[0])

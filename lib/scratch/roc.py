@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import torch
 
+from lib.core.validate import tensor as check_tensor
+
 
 def binary_inputs(scores: object, labels: object) -> tuple[torch.Tensor, torch.Tensor]:
     """``scores`` as float64 and ``labels`` as bool, both 1-D of one length, with both classes present."""
@@ -58,6 +60,8 @@ def roc_curve(scores: torch.Tensor, labels: torch.Tensor) -> RocCurve:
 
 def trapezoid_area(x: torch.Tensor, y: torch.Tensor) -> float:
     """Area under the polyline through (x[i], y[i]) by the trapezoid rule; x must not decrease."""
+    check_tensor("x", x)
+    check_tensor("y", y)
     if x.ndim != 1 or x.shape != y.shape or len(x) < 2:
         raise ValueError(f"x and y must be 1-D of one length of at least 2, got {tuple(x.shape)} and {tuple(y.shape)}")
     if (x[1:] < x[:-1]).any():

@@ -13,6 +13,7 @@ from typing import Any
 import torch
 
 from lib.core.validate import positive_int, seed_value
+from lib.core.validate import tensor as check_tensor
 
 
 def make_batches(
@@ -23,6 +24,10 @@ def make_batches(
     seed: int = 0,
 ) -> torch.utils.data.DataLoader:
     """A DataLoader over in-memory tensors with a seeded shuffle, so every run sees the same order."""
+    check_tensor("inputs", inputs)
+    check_tensor("targets", targets)
+    if inputs.ndim == 0 or targets.ndim == 0 or inputs.shape[0] == 0:
+        raise ValueError(f"inputs must hold at least one example, got shape {tuple(inputs.shape)}")
     if inputs.shape[0] != targets.shape[0]:
         raise ValueError(f"inputs and targets must have the same length, got {inputs.shape[0]} and {targets.shape[0]}")
     positive_int("batch_size", batch_size)

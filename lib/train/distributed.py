@@ -9,6 +9,8 @@ from __future__ import annotations
 import torch
 import torch.distributed as dist
 
+from lib.core.validate import tensor as check_tensor
+
 
 def is_distributed() -> bool:
     """True when a process group is initialised and holds more than one process."""
@@ -32,6 +34,7 @@ def is_main() -> bool:
 
 def mean_across_processes(values: torch.Tensor) -> torch.Tensor:
     """The element-wise mean of ``values`` over all processes (``values`` itself when alone)."""
+    check_tensor("values", values)
     if not is_distributed():
         return values
     values = values.clone()

@@ -8,6 +8,7 @@ import torch
 from torch import nn
 
 from lib.core.device import autocast
+from lib.core.validate import tensor as check_tensor
 
 Batch = tuple[torch.Tensor, torch.Tensor]
 LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
@@ -15,6 +16,10 @@ LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
 def accuracy(logits: torch.Tensor, targets: torch.Tensor) -> float:
     """Fraction of rows whose highest logit is the target class (or, for one logit, sign matches)."""
+    check_tensor("logits", logits)
+    check_tensor("targets", targets)
+    if logits.numel() == 0:
+        raise ValueError("logits must hold at least one row, got an empty tensor")
     if logits.ndim == 1 or logits.shape[-1] == 1:
         predictions = (logits.reshape(-1) > 0).long()
     else:

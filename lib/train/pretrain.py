@@ -13,6 +13,7 @@ import argparse
 import math
 import os
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -25,6 +26,7 @@ from lib.core.device import pick_device
 from lib.core.files import file_lock
 from lib.core.seeding import seeded
 from lib.core.threads import cpu_threads
+from lib.core.validate import non_negative_number, positive_number
 from lib.data.blocks import RandomBlocks
 from lib.data.bpe import BPETokenizer
 from lib.data.char_tokenizer import CharTokenizer
@@ -194,7 +196,13 @@ def pretrained_run(
 
     def cached() -> Pretrained | None:
         if path.is_file() and not retrain:
-            run = load_pretrained(path, device)
+            try:
+                run = load_pretrained(path, device)
+            except (ValueError, KeyError, RuntimeError) as err:  # truncated, corrupted, from another version
+                warnings.warn(
+                    f"the cached model {str(path)!r} could not be read ({err}); training it again", stacklevel=3
+                )
+                return None
             if run.preset == preset:
                 return run
         return None
@@ -318,6 +326,8 @@ def history_lines(history: History) -> list[str]:
 
 def nats_to_bits(nats_per_token: float, characters_per_token: float = 1.0) -> float:
     """A loss in nats per token as bits per character: / ln 2 / characters per token."""
+    nats_per_token = non_negative_number("nats_per_token", nats_per_token)
+    characters_per_token = positive_number("characters_per_token", characters_per_token)
     return nats_per_token / math.log(2) / characters_per_token
 
 

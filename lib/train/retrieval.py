@@ -58,7 +58,12 @@ def answer_ranks(scores: torch.Tensor, answers: torch.Tensor | Sequence[int]) ->
 
 
 def _check_ranks(ranks: torch.Tensor) -> torch.Tensor:
-    ranks = torch.as_tensor(ranks)
+    try:
+        ranks = torch.as_tensor(ranks)
+    except (TypeError, ValueError, RuntimeError):
+        raise TypeError(
+            f"ranks must be a 1-D integer tensor (or list) of ranks >= 1, got {type(ranks).__name__}"
+        ) from None
     if ranks.ndim != 1 or len(ranks) == 0 or ranks.dtype.is_floating_point or (ranks < 1).any():
         raise ValueError(f"ranks must be a non-empty 1-D integer tensor of ranks >= 1, got {ranks!r}")
     return ranks
