@@ -37,6 +37,7 @@ SYLLABUS: tuple[tuple[str, str], ...] = (
     ("04_applications/03_speech.ipynb", "4.3 Speech: from waveform to spectrogram to classifier (语音识别)"),
     ("04_applications/04_healthcare.ipynb", "4.4 Healthcare: a model a clinician could question (医疗健康)"),
     ("04_applications/05_finance.ipynb", "4.5 Finance: forecasting without fooling yourself (金融预测)"),
+    ("05_frontiers/05_federated_and_privacy.ipynb", "5.5 Federated learning and privacy (联邦学习与隐私)"),
     ("05_frontiers/08_faq_and_errata.ipynb", "5.8 FAQ and errata (常见问题与勘误)"),
 )
 

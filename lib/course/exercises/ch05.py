@@ -5,7 +5,7 @@ Expected values are computed from lib, PyTorch and the standard library, not fro
 
 from __future__ import annotations
 
-from lib.course.exercises import ch05_errata
+from lib.course.exercises import ch05_errata, ch05_privacy
 from lib.course.exercises.base import Exercise
 
-EXERCISES: tuple[Exercise, ...] = ch05_errata.EXERCISES
+EXERCISES: tuple[Exercise, ...] = ch05_errata.EXERCISES + ch05_privacy.EXERCISES
