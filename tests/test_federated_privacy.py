@@ -144,7 +144,7 @@ def test_per_sample_gradients_match_a_loop_and_the_batch_gradient():
     for name, g in grads.items():
         torch.testing.assert_close(g, looped[name], rtol=1e-5, atol=1e-6)
     batch = torch.autograd.grad(F.cross_entropy(model(x), y), list(model.parameters()))
-    for (name, g), b in zip(grads.items(), batch, strict=True):
+    for g, b in zip(grads.values(), batch, strict=True):
         torch.testing.assert_close(g.mean(0), b, rtol=1e-5, atol=1e-6)
     torch.testing.assert_close(losses, F.cross_entropy(model(x), y, reduction="none").detach())
 
@@ -247,3 +247,17 @@ def test_greedy_continuation_takes_the_argmax():
         gpt = GPT(config).eval()
     out = greedy_continuation(gpt, [1, 2], 1)
     assert out == [int(gpt(torch.tensor([[1, 2]]))[0][0, -1].argmax())]
+
+
+def test_dpsgd_step_in_chunks_equals_privatize_on_the_whole_batch():
+    x, y = _data(20)
+    a, b = _model(), _model()
+    step = DPSGDStep(_ce, max_norm=0.5, noise_multiplier=1.0, expected_batch_size=20, seed=3, chunk_size=6)
+    train(a, [(x, y)], step, optimizer=torch.optim.SGD(a.parameters(), lr=0.1), steps=1, progress=False)
+    grads, _ = per_sample_gradients(b, _ce, x, y)
+    noisy = privatize(grads, 0.5, 1.0, 20, torch.Generator().manual_seed(3))
+    with torch.no_grad():
+        for name, p in b.named_parameters():
+            p -= 0.1 * noisy[name]
+    for p, q in zip(a.parameters(), b.parameters(), strict=True):
+        torch.testing.assert_close(p, q)

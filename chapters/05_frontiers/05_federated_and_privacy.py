@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 5.5 Federated learning and privacy (联邦学习与隐私)
 #
-# **Time:** about 1 min on a laptop CPU · **Prerequisites:** lessons 1.6 (the training loop), 2.5 (SGD and Adam) and 3.4 (the pre-trained GPT) · **You will learn:** how federated averaging trains without collecting the data and why skewed clients slow it down, how DP-SGD bounds what one example can do (per-sample gradients, clipping, noise) and what it costs in accuracy, and how a language model memorizes a planted secret the more often it is repeated, measured by extraction and exposure, and what deduplication and DP-SGD do to it.
+# **Time:** about 1 min on a laptop CPU (about 2 min the first time, when it fine-tunes the GPT three times) · **Prerequisites:** lessons 1.6 (the training loop), 2.5 (SGD and Adam) and 3.4 (the pre-trained GPT) · **You will learn:** how federated averaging trains without collecting the data and why skewed clients slow it down, how DP-SGD bounds what one example can do (per-sample gradients, clipping, noise) and what it costs in accuracy, and how a language model memorizes a planted secret the more often it is repeated, measured by extraction and exposure, and what deduplication and DP-SGD do to it.
 #
 # In this lesson you will:
 #
@@ -110,7 +110,7 @@ splits = {alpha: dirichlet_label_split(y_train, n_clients, alpha, seed=0, min_si
 counts = {alpha: label_counts(y_train, split, 10) for alpha, split in splits.items()}
 fig, axes = figure(ncols=2, height=3.4)
 for ax, (alpha, table) in zip(axes, counts.items(), strict=True):
-    image = ax.imshow(table, cmap="Blues", aspect="auto")
+    image = ax.imshow(table, cmap="Blues", aspect="auto", vmin=0)  # from zero, so an even mix looks even
     ax.set(xlabel="digit", ylabel="client", xticks=range(10), yticks=range(n_clients),
            title=f"α = {alpha:g}: {effective_classes(table).mean():.1f} effective classes per client")
     fig.colorbar(image, ax=ax, label="examples")
@@ -172,8 +172,9 @@ assert central[-1] > 0.93 and central[-1] > max(finals.values())
 #   the average of such pulls is not the step the pooled data would take ("client drift", which
 #   FedProx and SCAFFOLD were designed to correct).
 # - **More local epochs per round help** here, by a wide margin: communication is the scarce resource
-#   in federated learning, so each round should carry more computation. With strong skew, too many
-#   local epochs eventually hurt, as the clients drift apart; McMahan et al. report both effects.
+#   in federated learning, so each round should carry more computation (McMahan et al.'s main point).
+#   With strong skew, very many local epochs let each client drift towards its own data (Li et al. 2020;
+#   Karimireddy et al. 2020); exercise 5 lets you look for it.
 # - **Centralized training is ahead per pass over the data.** With $E = 1$, one round makes ten clients take
 #   about four steps each and then averages them: closer to four large-batch steps than to the 45 steps of
 #   one central epoch. Federated learning buys privacy of location, not speed.
@@ -296,8 +297,8 @@ assert dp_accuracy[8.0] < dp_accuracy[4.0] < dp_accuracy[1.0]  # then accuracy f
 assert dp_accuracy[8.0] < 0.7 and bounds[8.0] < 10
 
 # %% [markdown]
-# Read the two panels together. Up to σ ≈ 2 the noise costs a few points of accuracy; at σ = 8 the model
-# loses a third of it, and only there does our bound reach a single-digit ε. The bound is loose; a
+# Read the two panels together. Up to σ ≈ 2 the noise costs a few points of accuracy; at σ = 8 accuracy
+# falls to about 0.55, and only there does our bound reach a single-digit ε. The bound is loose; a
 # sampled-Gaussian accountant would certify a much smaller ε for the same runs. Practitioners also buy
 # utility back with larger batches: the noise is added once per batch, so its share shrinks as the batch
 # grows. The cost is not spread evenly: DP-SGD hurts rare classes and rare examples most (Bagdasaryan et
@@ -316,7 +317,8 @@ assert dp_accuracy[8.0] < 0.7 and bounds[8.0] < 10
 # epochs with AdamW at rate $2\times10^{-3}$, batch 32, through the course's engine:
 #
 # - **plain**: the text as it is;
-# - **dedup**: the text with exact duplicate examples removed (each canary kept once);
+# - **dedup**: the text with exact duplicate examples removed (each canary kept once; the documentation
+#   repeats itself too, as lesson 5.3 shows, so one window goes as well);
 # - **DP-SGD**: the text as it is, trained by DP-SGD, $C = 1$, σ = 0.5 (the DP noise feeds AdamW, which is
 #   as private as SGD: any processing of a private gradient is private).
 #
@@ -328,10 +330,12 @@ canaries = L.make_canaries(seed=0)
 recipe = L.CanaryRecipe()
 inputs, targets = L.training_examples(tokenizer, canaries, recipe.n_filler, recipe.block, recipe.seed)
 dedup_inputs, _ = L.deduplicate_rows(inputs, targets)
+distinct_filler = len(L.deduplicate_rows(inputs[: recipe.n_filler], targets[: recipe.n_filler])[0])
 print(f"{len(inputs)} training examples ({recipe.n_filler} documentation windows, "
-      f"{len(inputs) - recipe.n_filler} canary rows); deduplicated: {len(dedup_inputs)}")
+      f"{len(inputs) - recipe.n_filler} canary rows); deduplicated: {len(dedup_inputs)} "
+      f"(the documentation itself repeats {recipe.n_filler - distinct_filler} window)")
 print("a canary:", canaries[-1].text)
-assert len(inputs) == recipe.n_filler + 5 * sum(L.REPEATS) and len(dedup_inputs) == recipe.n_filler + len(canaries)
+assert len(inputs) == recipe.n_filler + 5 * sum(L.REPEATS) and len(dedup_inputs) == distinct_filler + len(canaries)
 models = {"base (no fine-tuning)": gpt}
 for mode, label in (("plain", "plain"), ("dedup", "dedup"), ("dp", "DP-SGD")):
     models[label] = L.cached_canary_model(gpt, tokenizer, mode, recipe, device)
@@ -379,17 +383,18 @@ for name, by_repeat in rates.items():
 display(Markdown("\n".join(rows)))
 
 fig, (ax, ax2) = figure(ncols=2, height=3.4)
-for (name, by_repeat), color in zip(rates.items(), (PALETTE[7], PALETTE[3], PALETTE[0], PALETTE[2]), strict=True):
-    ax.plot(L.REPEATS, [by_repeat[r][0] for r in L.REPEATS], "o-", color=color, label=name)
+lines = zip(rates.items(), (PALETTE[7], PALETTE[3], PALETTE[0], PALETTE[2]), (-0.03, 0.0, -0.015, 0.015), strict=True)
+for (name, by_repeat), color, nudge in lines:  # nudged apart a little so the lines at 0 do not hide each other
+    ax.plot(L.REPEATS, [by_repeat[r][0] + nudge for r in L.REPEATS], "o-", color=color, label=name)
     ax2.plot(L.REPEATS, [by_repeat[r][1] for r in L.REPEATS], "o-", color=color, label=name)
 for a in (ax, ax2):
     a.set_xscale("log", base=2)
     a.set_xticks(L.REPEATS, [str(r) for r in L.REPEATS])
     a.set_xlabel("times the canary appears in the fine-tuning text")
-ax.set(ylabel="share of canaries extracted", ylim=(-0.05, 1.05), title="greedy extraction")
+ax.set(ylabel="share of canaries extracted", ylim=(-0.08, 1.05), title="greedy extraction")
+ax.legend(loc="upper left", fontsize=8)
 ax2.axhline(math.log2(1296), color="gray", ls=":", lw=1)
 ax2.set(ylabel="mean exposure (bits)", ylim=(0, 11), title="exposure (max log2 1296 = 10.3)")
-ax2.legend(loc="upper left", fontsize=8)
 
 # %%
 plain, dedup, dp, base = rates["plain"], rates["dedup"], rates["DP-SGD"], rates["base (no fine-tuning)"]
@@ -405,15 +410,18 @@ assert utility["DP-SGD"] < utility["plain"] and utility["dedup"] < utility["plai
 # %% [markdown]
 # What the runs show (floors asserted above; the base model extracts nothing and ranks the PINs near chance):
 #
-# - **Memorization grows with repetition.** In the plain run no canary seen once is extracted, two of
-#   five seen 4 times are, four of five seen 16 times, and all five seen 64 times. Exposure rises
-#   faster: a PIN seen 4 times already ranks near the top of the 1,296 candidates (about 8.7 bits)
-#   even when greedy decoding misses it. This is the pattern Carlini et al. (2021, 2023) found in GPT-2
-#   and larger models: text that is duplicated in the training data is what gets regurgitated.
+# - **Memorization grows with repetition.** In the plain run (this run's numbers are in the table) no
+#   canary seen once is extracted, two of five seen 4 times are, four of five seen 16 times, and all five
+#   seen 64 times. Exposure rises faster: a PIN seen 4 times already ranks near the top of the 1,296
+#   candidates (about 8.7 bits) even when greedy decoding misses it. This is the pattern Carlini et al.
+#   (2021, 2023) found in GPT-2 and larger models: text duplicated in the training data is what gets
+#   regurgitated.
 # - **Deduplication removes most of it.** Collapsing the repeats to one copy leaves every canary as
 #   exposed as a canary seen once: none extracted. Kandpal, Wallace & Raffel (2022) showed the same at
 #   scale: the rate at which a model regenerates a sequence rises steeply with how often it was duplicated,
-#   and deduplicating the training data cuts it. It costs nothing here; the held-out loss is even lower.
+#   and deduplicating the training data cuts it. It costs nothing here: the held-out loss is lower than the
+#   plain run's. (Every fine-tuning raises the held-out loss above the base model's: three epochs on 200
+#   short windows and a few hundred canary rows pull the model away from the rest of the documentation.)
 #   But deduplication only helps against *repetition*: a secret that appears once stays as exposed as before.
 # - **DP-SGD removes extraction,** and exposure drops to near chance for canaries seen up to 16 times. The
 #   canary seen 64 times keeps some exposure: DP's guarantee is per example, and 64 copies of a secret are

@@ -106,19 +106,28 @@ def privatize(
     generator: torch.Generator | None = None,
 ) -> dict[str, torch.Tensor]:
     """DP-SGD's gradient: (Σ clip(gᵢ, C) + N(0, σ²C²·I)) / (q·N), from per-example gradients (batch, ...)."""
+    clipped = clip_per_sample(grads, max_norm) if next(iter(grads.values())).shape[0] else grads
+    return add_noise(
+        {k: g.sum(dim=0) for k, g in clipped.items()}, max_norm, noise_multiplier, expected_batch_size, generator
+    )
+
+
+def add_noise(
+    summed: dict[str, torch.Tensor],
+    max_norm: float,
+    noise_multiplier: float,
+    expected_batch_size: float,
+    generator: torch.Generator | None = None,
+) -> dict[str, torch.Tensor]:
+    """The second half of :func:`privatize`: add N(0, σ²C²) to sums of clipped gradients, divide by q·N."""
+    max_norm = positive_number("max_norm", max_norm)
     sigma = non_negative_number("noise_multiplier", noise_multiplier)
     positive_number("expected_batch_size", expected_batch_size)
-    clipped = clip_per_sample(grads, max_norm) if next(iter(grads.values())).shape[0] else grads
     out = {}
-    for name, g in clipped.items():
-        total = g.sum(dim=0)
+    for name, total in summed.items():
         if sigma > 0:
-            noise = torch.randn(
-                total.shape,
-                generator=generator,
-                dtype=total.dtype,
-                device=generator.device if generator is not None else total.device,
-            )
+            where = generator.device if generator is not None else total.device
+            noise = torch.randn(total.shape, generator=generator, dtype=total.dtype, device=where)
             total = total + sigma * max_norm * noise.to(total.device)
         out[name] = total / expected_batch_size
     return out
@@ -128,11 +137,18 @@ class DPSGDStep:
     """A step for :func:`lib.train.loop.train`: per-sample gradients, clipping, noise, then the optimizer's update.
 
     ``loss_of(call, inputs, targets)`` is the mean loss of a batch (``call`` runs the model). The noise
-    comes from the step's own seeded generator, saved in checkpoints with the run.
+    comes from the step's own seeded generator, saved in checkpoints with the run. Per-sample gradients
+    are computed ``chunk_size`` examples at a time and clipped at once, so memory does not grow with the batch.
     """
 
     def __init__(
-        self, loss_of: LossOf, max_norm: float, noise_multiplier: float, expected_batch_size: float, seed: int = 0
+        self,
+        loss_of: LossOf,
+        max_norm: float,
+        noise_multiplier: float,
+        expected_batch_size: float,
+        seed: int = 0,
+        chunk_size: int = 16,
     ) -> None:
         if not callable(loss_of):
             raise TypeError(f"loss_of must be callable, got {type(loss_of).__name__}")
@@ -141,21 +157,28 @@ class DPSGDStep:
         self.noise_multiplier = non_negative_number("noise_multiplier", noise_multiplier)
         self.expected_batch_size = positive_number("expected_batch_size", expected_batch_size)
         self.generator = torch.Generator().manual_seed(seed_value("seed", seed))
+        self.chunk_size = positive_int("chunk_size", chunk_size)
 
     def __call__(self, loop: Loop, batch: Any) -> dict[str, torch.Tensor]:
         inputs, targets = loop.to_device(batch[0]), loop.to_device(batch[1])
         model = loop.module
-        grads, losses = per_sample_gradients(model, self.loss_of, inputs, targets)
-        if inputs.shape[0] == 0:  # Poisson sampling can draw an empty batch: only noise is added
-            grads = {k: v.new_zeros((1, *v.shape)) for k, v in model.named_parameters() if v.requires_grad}
-        noisy = privatize(grads, self.max_norm, self.noise_multiplier, self.expected_batch_size, self.generator)
+        summed = {k: torch.zeros_like(v) for k, v in model.named_parameters() if v.requires_grad}
+        losses = []
+        for start in range(0, inputs.shape[0], self.chunk_size):  # chunks bound the memory of per-sample grads
+            grads, chunk_losses = per_sample_gradients(
+                model, self.loss_of, inputs[start : start + self.chunk_size], targets[start : start + self.chunk_size]
+            )
+            for name, g in clip_per_sample(grads, self.max_norm).items():
+                summed[name] += g.sum(dim=0)
+            losses.append(chunk_losses.detach())
+        noisy = add_noise(summed, self.max_norm, self.noise_multiplier, self.expected_batch_size, self.generator)
         loop.optimizer.zero_grad(set_to_none=True)
         for name, p in model.named_parameters():
             if name in noisy:
                 p.grad = noisy[name].to(p.dtype)
         loop.update()
-        mean = losses.mean() if losses.numel() else torch.zeros((), device=inputs.device)
-        return {"train_loss": mean.detach()}
+        mean = torch.cat(losses).mean() if losses else torch.zeros((), device=inputs.device)
+        return {"train_loss": mean}
 
     def state_dict(self) -> dict[str, Any]:
         """The noise generator's state, so a resumed run draws the same noise."""
