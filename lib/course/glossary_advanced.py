@@ -25,6 +25,7 @@ _DATA = "05_frontiers/03_data_quality.ipynb"
 _SCHEDULING = "05_frontiers/07_scheduling.ipynb"
 _MULTIMODAL = "05_frontiers/04_multimodal.ipynb"
 _INTERPRETABILITY = "05_frontiers/06_interpretability.ipynb"
+_PRIVACY = "05_frontiers/05_federated_and_privacy.ipynb"
 
 # fmt: off
 ADVANCED_TERMS: tuple[Term, ...] = (
@@ -188,5 +189,30 @@ ADVANCED_TERMS: tuple[Term, ...] = (
     Term("control task, selectivity", "对照任务、选择性",
          "The probe trained on random labels per token type; task accuracy minus control accuracy says how much "
          "comes from the representation, not the probe's memory.", _INTERPRETABILITY),
+    # chapter 05: frontiers
+    Term("federated learning", "联邦学习",
+         "Training one model on data that stay on many clients (phones, hospitals): clients train locally and send "
+         "only weights or updates, never examples.", _PRIVACY),
+    Term("federated averaging (FedAvg)", "联邦平均",
+         "Each round, every client trains the current model for a few local epochs; the server averages their "
+         "weights, each weighted by its number of examples.", _PRIVACY),
+    Term("non-IID data", "非独立同分布数据",
+         "Data whose distribution differs from client to client (for example each holds a few classes), which slows "
+         "and biases federated training.", _PRIVACY),
+    Term("differential privacy", "差分隐私",
+         "A guarantee that adding or removing any one record changes the probability of any output by at most a "
+         "factor e^ε (plus δ).", _PRIVACY),
+    Term("per-sample gradient", "逐样本梯度",
+         "The gradient of the loss of a single example, rather than of the batch mean; DP-SGD clips each one.",
+         _PRIVACY),
+    Term("DP-SGD", "差分隐私随机梯度下降",
+         "SGD made differentially private: clip every per-sample gradient to norm C, sum, add Gaussian noise of "
+         "standard deviation σC, then step.", _PRIVACY),
+    Term("memorization", "记忆化",
+         "A model reproducing specific training examples rather than only their patterns; it grows with how often "
+         "an example is repeated.", _PRIVACY),
+    Term("canary, exposure", "金丝雀、暴露度",
+         "A random secret planted in training data to measure memorization; exposure is log2(candidates) minus "
+         "log2 of the true secret's rank among them.", _PRIVACY),
 )
 # fmt: on

@@ -42,6 +42,7 @@ SYLLABUS: tuple[tuple[str, str], ...] = (
     ("05_frontiers/02_cost_and_market.ipynb", "5.2 Cost and market position (成本与市场格局)"),
     ("05_frontiers/03_data_quality.ipynb", "5.3 Data quality: deduplication, leakage and label noise (数据质量)"),
     ("05_frontiers/04_multimodal.ipynb", "5.4 Multimodal learning: a tiny CLIP (多模态学习)"),
+    ("05_frontiers/05_federated_and_privacy.ipynb", "5.5 Federated learning and privacy (联邦学习与隐私)"),
     (
         "05_frontiers/06_interpretability.ipynb",
         "5.6 Interpretability: what the GPT knows, and how tools mislead (可解释性)",

@@ -11,6 +11,7 @@ from lib.course.exercises import (
     ch05_errata,
     ch05_interpretability,
     ch05_multimodal,
+    ch05_privacy,
     ch05_scaling,
     ch05_scheduling,
 )
@@ -21,6 +22,7 @@ EXERCISES: tuple[Exercise, ...] = (
     + ch05_cost.EXERCISES
     + ch05_data.EXERCISES
     + ch05_multimodal.EXERCISES
+    + ch05_privacy.EXERCISES
     + ch05_interpretability.EXERCISES
     + ch05_scheduling.EXERCISES
     + ch05_errata.EXERCISES
