@@ -99,3 +99,26 @@ def test_build_refuses_a_folder_it_did_not_build_and_unknown_chapters(tmp_path):
     with pytest.raises(ValueError, match="mathjax must be"):
         build_site(tmp_path / "new", ["01_concepts"], mathjax=tmp_path)
     assert (tmp_path / "mine.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_a_local_mathjax_is_copied_without_what_it_never_loads(tmp_path):
+    mathjax = tmp_path / "mathjax"
+    for part in (
+        "MathJax.js",
+        "config/TeX-AMS_CHTML.js",
+        "fonts/HTML-CSS/TeX/woff/a.woff",
+        "jax/output/CommonHTML/j.js",
+    ):
+        (mathjax / part).parent.mkdir(parents=True, exist_ok=True)
+        (mathjax / part).write_text("//", encoding="utf-8")
+    for unused in ("unpacked/MathJax.js", "fonts/HTML-CSS/TeX/otf/a.otf", "jax/output/SVG/j.js"):
+        (mathjax / unused).parent.mkdir(parents=True, exist_ok=True)
+        (mathjax / unused).write_text("//", encoding="utf-8")
+    site = build_site(tmp_path / "site", ["05_frontiers"], mathjax=mathjax)
+    copied = site.out / "_static" / "mathjax"
+    assert (copied / "MathJax.js").is_file() and (copied / "fonts/HTML-CSS/TeX/woff/a.woff").is_file()
+    assert not (copied / "unpacked").exists() and not (copied / "fonts/HTML-CSS/TeX/otf").exists()
+    assert not (copied / "jax/output/SVG").exists()
+    page = (site.out / "chapters/05_frontiers/02_cost_and_market.html").read_text(encoding="utf-8")
+    assert 'src="../../_static/mathjax/MathJax.js?config=TeX-AMS_CHTML"' in page
+    assert broken_links(site.out) == []

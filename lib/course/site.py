@@ -169,7 +169,7 @@ def _rewrite_links(page_html: str, page: str, repo_dir: str, site_files: dict[st
         target = posixpath.normpath(posixpath.join(repo_dir, path)) if path else None
         if target is None or target.startswith(".."):
             return match.group(0)
-        if target in site_pages:  # already a link between site pages (the navigation)
+        if target in site_pages or target.startswith("_static/"):  # already a site link (navigation, MathJax)
             return match.group(0)
         if target in site_files:
             new = _relative(site_files[target], page) + (f"#{fragment}" if fragment else "")
@@ -201,7 +201,9 @@ def _markdown_page(title: str, markdown: str, page: str, nav: str, mathjax: str 
     from nbconvert.filters import markdown2html_mistune
 
     body = markdown2html_mistune(re.sub(r"<!--.*?-->", "", markdown, flags=re.S))
-    script = f'<script src="{_relative(mathjax, page)}"></script>' if mathjax else ""
+    config = "MathJax.Hub.Config({tex2jax: {inlineMath: [['$','$'], ['\\\\(','\\\\)']], processEscapes: true}});"
+    script = f'<script type="text/x-mathjax-config">{config}</script>\n' if mathjax else ""
+    script += f'<script src="{_relative(mathjax, page)}"></script>' if mathjax else ""
     return (
         f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8" />\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1.0">\n<title>{html.escape(title)}</title>\n'
@@ -227,6 +229,22 @@ def _course_markdown(groups: dict[str, list[Lesson]], course: list[Lesson]) -> s
         lines.append("")
     lines += ["## Assignment plans", "", plans_markdown(course)]
     return "\n".join(lines)
+
+
+_MATHJAX_UNUSED = {"unpacked", "test", "docs", "jax/output/HTML-CSS", "jax/output/SVG", "jax/output/NativeMML"}
+_MATHJAX_UNUSED_FONTS = {"otf", "svg", "eot", "png"}  # CommonHTML reads the woff fonts
+
+
+def _mathjax_unused(folder: str, names: list[str]) -> set[str]:
+    """For shutil.copytree: the parts of a MathJax 2.7 folder that the CommonHTML output never loads."""
+    root = Path(folder)
+    while root.parent != root and not (root / "MathJax.js").is_file():
+        root = root.parent
+    here = Path(folder).relative_to(root).as_posix()
+    skip = {name for name in names if (name if here == "." else f"{here}/{name}") in _MATHJAX_UNUSED}
+    if here.startswith("fonts/"):
+        skip |= {name for name in names if name in _MATHJAX_UNUSED_FONTS}
+    return skip
 
 
 def _prepare_out(out: Path) -> None:
@@ -267,7 +285,7 @@ def build_site(
     _prepare_out(out)
     mathjax_js = None
     if mathjax is not None:
-        shutil.copytree(mathjax, out / "_static" / "mathjax", symlinks=False)
+        shutil.copytree(mathjax, out / "_static" / "mathjax", ignore=_mathjax_unused)
         mathjax_js = "_static/mathjax/MathJax.js?config=TeX-AMS_CHTML"
     # repository path -> site path, for every page this build writes
     site_files = {"README.md": "index.html"}
