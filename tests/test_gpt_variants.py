@@ -111,3 +111,17 @@ def test_bad_options_are_clear_errors(field, value, message):
         GPTConfig(**{field: value})
     with pytest.raises(ValueError, match="rotary positions need an even head size"):
         GPTConfig(n_head=4, d_model=12, position="rotary")
+
+
+def test_apply_rotary_keeps_float64():
+    """A float64 model (for finite-difference checks) must not be rounded to float32 inside the rotation."""
+    from lib.models.positional import apply_rotary, rotary_angles
+
+    cos, sin = rotary_angles(5, 8)
+    x = torch.randn(2, 5, 8, dtype=torch.float64)
+    out = apply_rotary(x, cos.double(), sin.double())
+    assert out.dtype == torch.float64
+    c, s = cos.double(), sin.double()
+    even, odd = x[..., 0::2], x[..., 1::2]
+    expected = torch.stack((even * c - odd * s, even * s + odd * c), dim=-1).flatten(-2)
+    torch.testing.assert_close(out, expected, rtol=1e-15, atol=1e-15)  # computed in float64 throughout

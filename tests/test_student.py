@@ -41,6 +41,7 @@ COINCIDENCES = {
     ("1.2.no-relu-spirals", "False"): "a yes/no prediction: the question names both True and False",
     ("1.5.lora-swapped-init", "True"): "a yes/no prediction: the question names both True and False",
     ("1.5.masked-loss", "0.045"): "lesson 1.5's floor on the pre-training gain at one label per class (reached 0.055)",
+    ("4.6.csr-smaller", "False"): "a yes/no prediction: the question names both True and False",
     ("3.1.unmasked-padding", "True"): "a yes/no prediction: the question names both True and False",
     ("3.5.lora-starts-equal", "True"): "a yes/no prediction: the question names both True and False",
     ("3.6.checkpoint-changes-grads", "False"): "a yes/no prediction: the question names both True and False",

@@ -30,7 +30,9 @@ PRETRAINING_SECONDS = 180.0
 KERNEL_BYTES = 1.5e9
 COURSE_SECONDS = 15 * 60.0
 # Lessons that pre-train a model when the cache is empty get the design's longer budget (docs/design.md).
-PRETRAINING_LESSONS = frozenset({"03_training/04_pretraining", "03_training/05_finetuning"})
+PRETRAINING_LESSONS = frozenset(
+    {"03_training/04_pretraining", "03_training/05_finetuning", "05_frontiers/01_scaling_laws"}
+)
 
 
 class LessonRun(NamedTuple):

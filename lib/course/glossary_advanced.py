@@ -20,6 +20,11 @@ _SPEECH = "04_applications/03_speech.ipynb"
 _HEALTH = "04_applications/04_healthcare.ipynb"
 _FINANCE = "04_applications/05_finance.ipynb"
 _DEPLOY = "04_applications/06_compression_and_deployment.ipynb"
+_SCALING = "05_frontiers/01_scaling_laws.ipynb"
+_DATA = "05_frontiers/03_data_quality.ipynb"
+_SCHEDULING = "05_frontiers/07_scheduling.ipynb"
+_MULTIMODAL = "05_frontiers/04_multimodal.ipynb"
+_INTERPRETABILITY = "05_frontiers/06_interpretability.ipynb"
 
 # fmt: off
 ADVANCED_TERMS: tuple[Term, ...] = (
@@ -120,5 +125,68 @@ ADVANCED_TERMS: tuple[Term, ...] = (
     Term("inference server", "推理服务",
          "A program that keeps a model in memory and answers prediction requests over the network, grouping them "
          "into batches for throughput.", _DEPLOY),
+    # chapter 05: frontiers
+    Term("deduplication", "去重",
+         "Removing repeated copies of the same text from a data set; exact duplicates are found by hashing the "
+         "normalized text.", _DATA),
+    Term("near duplicate", "近似重复",
+         "A text that differs from another by a few words, judged by the Jaccard similarity of their sets of word "
+         "n-grams (shingles).", _DATA),
+    Term("MinHash, locality-sensitive hashing (LSH)", "最小哈希、局部敏感哈希",
+         "Signatures of minimum hash values whose agreement estimates Jaccard similarity, and banding them so "
+         "that only similar pairs are compared.", _DATA),
+    Term("data filtering", "数据过滤",
+         "Dropping training documents by rules or a classifier that judge their quality, such as length, "
+         "symbol ratio and repetition.", _DATA),
+    Term("label noise", "标签噪声",
+         "Wrong labels in a training set; symmetric noise at rate ρ replaces a label by another class drawn "
+         "uniformly with probability ρ.", _DATA),
+    Term("power law, irreducible loss", "幂律、不可约损失",
+         "ℒ = E + A·N^(−α): loss falls as a power of size towards a floor E that no model size removes, the "
+         "entropy of the data itself.", _SCALING),
+    Term("compute-efficient frontier", "计算效率前沿",
+         "The lowest loss any model of a family reaches at each training compute: the envelope of all the "
+         "training curves, against which compute scaling laws are fitted.", _SCALING),
+    Term("first-come first-served (FIFO), shortest job first (SJF)", "先来先服务、短作业优先",
+         "Scheduling policies that start waiting jobs in arrival order, or shortest first; SJF cuts the mean "
+         "wait but needs to know each job's length.", _SCHEDULING),
+    Term("fair share", "公平共享",
+         "Dividing a cluster's GPUs equally between teams (and between each team's jobs), max-min fair, so a "
+         "long job cannot hold up everyone else.", _SCHEDULING),
+    Term("gang scheduling", "成组调度",
+         "Starting a multi-GPU job only when all the GPUs it needs are free at once, since its processes must "
+         "run together.", _SCHEDULING),
+    # chapter 05: frontiers
+    Term("multimodal learning", "多模态学习",
+         "Learning from more than one kind of data at once (images and text, audio and text), usually by mapping "
+         "each into a shared representation or feeding one into a model of the other.", _MULTIMODAL),
+    Term("contrastive learning", "对比学习",
+         "Training embeddings so that matching pairs score higher than mismatched ones in the same batch; CLIP's "
+         "loss is a cross-entropy over the batch (InfoNCE).", _MULTIMODAL),
+    Term("zero-shot classification", "零样本分类",
+         "Classifying with no classifier trained for the task: each class is described in text, and an input "
+         "gets the class whose description embeds nearest to it.", _MULTIMODAL),
+    Term("cross-modal retrieval", "跨模态检索",
+         "Searching one modality with a query in another, such as finding images for a caption, by similarity in "
+         "a shared embedding space.", _MULTIMODAL),
+    Term("embedding space", "嵌入空间",
+         "The vector space an encoder maps its inputs into, where nearness (cosine similarity) stands for "
+         "relatedness; CLIP puts images and texts in one.", _MULTIMODAL),
+    # chapter 05 (frontiers)
+    Term("interpretability", "可解释性",
+         "Understanding how a model computes its outputs, by tools whose claims can be tested by intervening on "
+         "the model.", _INTERPRETABILITY),
+    Term("attention map", "注意力图",
+         "The weights an attention head gives each earlier position, drawn as a query-by-key heatmap; where a "
+         "head looks, not what it does.", _INTERPRETABILITY),
+    Term("saliency map (gradient × input)", "显著性图（梯度×输入）",
+         "A score per input from the gradient of one output, here the gradient times the input embedding: a "
+         "first-order estimate of removing that input.", _INTERPRETABILITY),
+    Term("linear probe", "线性探针",
+         "A linear classifier trained on a frozen model's hidden states, to test whether a property can be read "
+         "off a layer.", _INTERPRETABILITY),
+    Term("control task, selectivity", "对照任务、选择性",
+         "The probe trained on random labels per token type; task accuracy minus control accuracy says how much "
+         "comes from the representation, not the probe's memory.", _INTERPRETABILITY),
 )
 # fmt: on

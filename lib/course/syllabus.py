@@ -38,7 +38,15 @@ SYLLABUS: tuple[tuple[str, str], ...] = (
     ("04_applications/04_healthcare.ipynb", "4.4 Healthcare: a model a clinician could question (医疗健康)"),
     ("04_applications/05_finance.ipynb", "4.5 Finance: forecasting without fooling yourself (金融预测)"),
     ("04_applications/06_compression_and_deployment.ipynb", "4.6 Compressing and serving a model (模型压缩与部署)"),
+    ("05_frontiers/01_scaling_laws.ipynb", "5.1 Scaling laws, measured (规模定律)"),
     ("05_frontiers/02_cost_and_market.ipynb", "5.2 Cost and market position (成本与市场格局)"),
+    ("05_frontiers/03_data_quality.ipynb", "5.3 Data quality: deduplication, leakage and label noise (数据质量)"),
+    ("05_frontiers/04_multimodal.ipynb", "5.4 Multimodal learning: a tiny CLIP (多模态学习)"),
+    (
+        "05_frontiers/06_interpretability.ipynb",
+        "5.6 Interpretability: what the GPT knows, and how tools mislead (可解释性)",
+    ),
+    ("05_frontiers/07_scheduling.ipynb", "5.7 Sharing a GPU cluster: scheduling (资源调度)"),
     ("05_frontiers/08_faq_and_errata.ipynb", "5.8 FAQ and errata (常见问题与勘误)"),
 )
 

@@ -21,16 +21,25 @@ def topic_texts() -> dict[str, str]:
     return {name: topics[name] for name in sorted(topics)}
 
 
-def paragraphs() -> list[str]:
-    """The corpus's distinct paragraphs in reading order (topics sorted by name, duplicates dropped)."""
-    seen: set[str] = set()
+def topic_paragraphs() -> list[tuple[str, str]]:
+    """Every (topic name, paragraph) in reading order, duplicates kept: the raw material before deduplication."""
     result = []
-    for text in topic_texts().values():
+    for name, text in topic_texts().items():
         for paragraph in text.split("\n\n"):
             paragraph = paragraph.strip("\n")
-            if paragraph.strip() and paragraph not in seen:
-                seen.add(paragraph)
-                result.append(paragraph)
+            if paragraph.strip():
+                result.append((name, paragraph))
+    return result
+
+
+def paragraphs() -> list[str]:
+    """The corpus's distinct paragraphs in reading order (topics sorted by name, exact duplicates dropped)."""
+    seen: set[str] = set()
+    result = []
+    for _, paragraph in topic_paragraphs():
+        if paragraph not in seen:
+            seen.add(paragraph)
+            result.append(paragraph)
     return result
 
 

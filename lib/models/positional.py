@@ -54,7 +54,8 @@ def apply_rotary(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch
         raise ValueError(
             f"x (..., time, head_size) {tuple(x.shape)} does not match cos/sin (time, head_size/2) {tuple(cos.shape)}"
         )
-    pairs = x.float().unflatten(-1, (-1, 2))
+    # half precision is rotated in float32; float64 stays float64 (gradient checks need every digit)
+    pairs = (x if x.dtype == torch.float64 else x.float()).unflatten(-1, (-1, 2))
     even, odd = pairs[..., 0], pairs[..., 1]
     rotated = torch.stack((even * cos - odd * sin, even * sin + odd * cos), dim=-1)
     return rotated.flatten(-2).to(x.dtype)

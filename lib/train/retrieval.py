@@ -83,3 +83,44 @@ def retrieval_report(
     report = {f"R@{k}": recall_at_k(ranks, k) for k in ks}
     report["MRR"] = mean_reciprocal_rank(ranks)
     return report
+
+
+def _check_relevant(scores: torch.Tensor, relevant: torch.Tensor) -> torch.Tensor:
+    if not isinstance(scores, torch.Tensor) or scores.ndim != 2:
+        raise ValueError(
+            f"scores must be a 2-D tensor (n_queries, n_documents), got {getattr(scores, 'shape', scores)!r}"
+        )
+    relevant = torch.as_tensor(relevant)
+    if relevant.dtype != torch.bool or relevant.shape != scores.shape:
+        raise ValueError(f"relevant must be a bool tensor of shape {tuple(scores.shape)}, got {relevant!r}")
+    if not relevant.any(dim=1).all():
+        raise ValueError("relevant must mark at least one document for every query")
+    if torch.isnan(scores).any():
+        raise ValueError("scores must not contain NaN")
+    return relevant
+
+
+def first_relevant_ranks(scores: torch.Tensor, relevant: torch.Tensor) -> torch.Tensor:
+    """Rank (1 = best) of each query's best-placed relevant document, when several documents are right.
+
+    ``relevant[i, j]`` says whether document j answers query i (for example: the image shows the digit
+    the caption names). Rank = 1 + the irrelevant documents scoring at least as high as the best relevant
+    one (ties count against the retriever). ``recall_at_k`` of these ranks is the share of queries with a
+    right document in the top k, the Recall@K of image retrieval benchmarks with class labels.
+    """
+    relevant = _check_relevant(scores, relevant)
+    best = scores.masked_fill(~relevant, float("-inf")).max(dim=1, keepdim=True).values
+    return ((scores >= best) & ~relevant).sum(dim=1) + 1
+
+
+def precision_at_k(scores: torch.Tensor, relevant: torch.Tensor, k: int) -> float:
+    """Mean over queries of the share of the top ``k`` documents that are relevant (ties placed irrelevant first)."""
+    relevant = _check_relevant(scores, relevant)
+    k = positive_int("k", k)
+    if k > scores.shape[1]:
+        raise ValueError(f"k must be at most the number of documents {scores.shape[1]}, got {k}")
+    # sort irrelevant before relevant, then stably by score: among equal scores the irrelevant come first
+    by_relevance = relevant.to(torch.uint8).argsort(dim=1, stable=True)
+    by_score = scores.gather(1, by_relevance).argsort(dim=1, descending=True, stable=True)
+    top = by_relevance.gather(1, by_score[:, :k])
+    return relevant.gather(1, top).double().mean().item()
