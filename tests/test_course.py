@@ -8,7 +8,7 @@ import jupytext
 import pytest
 
 import lib
-from lib.course.authoring import set_setup_cell
+from lib.course.authoring import TABLE_END, TABLE_START, set_setup_cell
 from lib.course.catalogue import (
     BRANCH,
     CHAPTERS,
@@ -47,7 +47,8 @@ def test_header_parser_names_what_is_missing(tmp_path):
 
 def test_readme_table_is_generated_and_current():
     assert readme_table() in README, "README's lesson table is stale: run `python -m lib.course.authoring readme`"
-    assert len(lessons()) == README.count("](chapters/")
+    table = README.split(TABLE_START, 1)[1].split(TABLE_END, 1)[0]
+    assert len(lessons()) == table.count("](chapters/")
 
 
 def test_every_readme_link_to_the_course_points_to_an_existing_notebook():
@@ -55,8 +56,8 @@ def test_every_readme_link_to_the_course_points_to_an_existing_notebook():
     course_links = [link for link in links if "chapters/" in link]
     assert course_links
     for link in course_links:
-        path = re.search(r"(chapters/[\w./-]+\.ipynb)", link).group(1)
-        assert (ROOT / path).is_file(), f"README links to a missing notebook: {link}"
+        path = re.search(r"(chapters/[\w./-]+\.(?:ipynb|md))", link).group(1)
+        assert (ROOT / path).is_file(), f"README links to a missing notebook or chapter index: {link}"
         if link.startswith("https://"):
             assert link in (colab_url(path), binder_url(path)), f"link not generated from lib.course.catalogue: {link}"
 

@@ -15,6 +15,7 @@ CONTRIBUTING = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 CI = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 DOCS = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs").glob("*.md"))]
+DOCS += sorted((ROOT / "chapters").glob("*/README.md"))  # the chapter indexes
 
 
 def _requirements(path: Path) -> dict[str, Requirement]:
