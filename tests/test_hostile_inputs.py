@@ -36,6 +36,8 @@ EXEMPT = {
     "lib.scratch.gradcheck.step_size_errors": "first argument is a callable, second a dtype: no generic stand-in",
     "lib.train.gan.train_gan": "needs two modules that fit the data's shape; tests/test_gan.py checks its arguments",
     "lib.scale.serving.serving_report": "needs an Accelerator record; tests/test_economics.py checks its arguments",
+    "lib.scale.costs.serving_cost": "needs an Accelerator record; tests/test_costs.py checks its arguments",
+    "lib.scale.costs.cost_report": "needs an Accelerator record; tests/test_costs.py checks its arguments",
 }
 # Valid values for the other required arguments of functions the generic fill cannot serve.
 OTHER_ARGS: dict[str, Callable[[], tuple]] = {
@@ -44,6 +46,13 @@ OTHER_ARGS: dict[str, Callable[[], tuple]] = {
     "lib.data.doc_questions.sft_example": lambda: (_qa_pair(), 16),
     "lib.data.doc_questions.sft_batch": lambda: ([_qa_pair()], 16),
     "lib.scratch.normalization.layer_norm": lambda: (8,),
+    "lib.data.digit_captions.caption": lambda: ("a handwritten {word}",),
+    "lib.scratch.forecasting.walk_forward_predict": lambda: (
+        torch.zeros(4),
+        [],
+        lambda train_x, train_y, test_x: test_x,
+    ),
+    "lib.train.federated.average_states": lambda: ([1.0],),
 }
 
 

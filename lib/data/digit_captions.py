@@ -66,7 +66,12 @@ def random_captions(
     templates = [_template(t) for t in templates]
     if not templates:
         raise ValueError("templates must hold at least one template")
-    labels = torch.as_tensor(labels)
+    if not isinstance(labels, torch.Tensor | Sequence) or isinstance(labels, str):
+        raise TypeError(f"labels must be a tensor or a sequence of digits, got {type(labels).__name__}")
+    try:
+        labels = torch.as_tensor(labels)
+    except (TypeError, ValueError, RuntimeError):
+        raise ValueError(f"labels must be a 1-D sequence of digits, got {labels!r}") from None
     if labels.ndim != 1 or labels.is_floating_point():
         raise ValueError(f"labels must be a 1-D sequence of digits, got {labels!r}")
     choice = torch.randint(len(templates), (len(labels),), generator=local_generator(seed))

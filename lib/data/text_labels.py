@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import torch
 
 from lib.core.seeding import local_generator
-from lib.core.validate import positive_int, seed_value
+from lib.core.validate import positive_int, seed_value, tensor
 from lib.data.tokenizer import Tokenizer
 
 TASKS = ("quoted", "indented")
@@ -140,6 +140,7 @@ def balanced_subset(labels: torch.Tensor, per_class: int, seed: int = 0) -> torc
     With equal classes, chance accuracy is 1 / n_classes, so a probe's accuracy reads the same for
     a rare label (quoted literals) as for a common one.
     """
+    labels = tensor("labels", labels, ndim=1)
     per_class = positive_int("per_class", per_class)
     generator = local_generator(seed_value("seed", seed))
     chosen = []

@@ -24,6 +24,10 @@ from lib.scale.parameters import human_count
 
 def saturating_power_law(x: float, e: float, a: float, alpha: float) -> float:
     """ℒ(x) = E + A·x^(−α): a power law (幂律) that levels off at the irreducible loss (不可约损失) E."""
+    if isinstance(x, str | bytes | list | tuple) or x is None:
+        raise TypeError(f"x must be a positive number or an array of them, got {type(x).__name__}")
+    if isinstance(x, int | float):
+        x = positive_number("x", x)
     return e + a * x ** (-alpha)
 
 

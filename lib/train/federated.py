@@ -26,6 +26,8 @@ Client = tuple[torch.Tensor, torch.Tensor]
 
 def average_states(states: Sequence[dict[str, torch.Tensor]], weights: Sequence[float]) -> dict[str, torch.Tensor]:
     """The weighted mean of several state dicts (the weights are normalized to sum to one)."""
+    if not isinstance(states, Sequence) or isinstance(states, str) or not all(isinstance(s, dict) for s in states):
+        raise TypeError(f"states must be a sequence of state dicts, got {type(states).__name__}")
     if len(states) == 0 or len(states) != len(weights):
         raise ValueError(
             f"states and weights must be non-empty and of equal length, got {len(states)} and {len(weights)}"
@@ -148,5 +150,7 @@ def fedavg(
 
 def seeded_model(make: Callable[[], nn.Module], seed: int) -> nn.Module:
     """``make()`` built inside ``seeded(seed)``: the same initial weights for every method compared."""
+    if not callable(make):
+        raise TypeError(f"make must be a callable that builds the model, got {type(make).__name__}")
     with seeded(seed_value("seed", seed)):
         return make()

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from lib.core.validate import positive_int
+from lib.core.validate import positive_int, tensor
 from lib.models.gpt import GPT
 from lib.models.kv_cache import KVCache
 from lib.models.sampling import generate
@@ -85,6 +85,7 @@ def _expanded(cache: KVCache, rows: int) -> KVCache:
 
 def rank_of(scores: torch.Tensor, index: int) -> int:
     """1 + how many candidates score strictly higher than candidate ``index`` (1 is the most likely)."""
+    scores = tensor("scores", scores)
     if scores.ndim != 1 or not 0 <= index < len(scores):
         raise ValueError(f"index must point into a 1-D scores tensor of length {len(scores)}, got {index}")
     return 1 + int((scores > scores[index]).sum())

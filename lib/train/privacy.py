@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import math
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import torch
@@ -83,15 +83,24 @@ def per_sample_gradients_loop(
     return {name: torch.stack([row[j] for row in rows]) for j, name in enumerate(names)}
 
 
+def _gradients(name: str, grads: object) -> dict[str, torch.Tensor]:
+    """``grads`` if it maps parameter names to tensors, else an error naming the argument."""
+    if not isinstance(grads, Mapping) or not all(isinstance(g, torch.Tensor) for g in grads.values()):
+        raise TypeError(f"{name} must map parameter names to tensors, got {type(grads).__name__}")
+    if not grads:
+        raise ValueError(f"{name} must hold at least one parameter's gradients")
+    return dict(grads)
+
+
 def per_sample_norms(grads: dict[str, torch.Tensor]) -> torch.Tensor:
     """The L2 norm of each example's whole gradient (all parameters together): (batch,)."""
-    if not grads:
-        raise ValueError("grads must hold at least one parameter's per-sample gradients")
+    grads = _gradients("grads", grads)
     return torch.sqrt(sum(g.flatten(1).pow(2).sum(dim=1) for g in grads.values()))
 
 
 def clip_per_sample(grads: dict[str, torch.Tensor], max_norm: float) -> dict[str, torch.Tensor]:
     """Scale each example's gradient to norm at most ``max_norm`` (C): g · min(1, C / ‖g‖)."""
+    grads = _gradients("grads", grads)
     max_norm = positive_number("max_norm", max_norm)
     norms = per_sample_norms(grads)
     factor = (max_norm / (norms + 1e-12)).clamp(max=1.0)
@@ -106,6 +115,7 @@ def privatize(
     generator: torch.Generator | None = None,
 ) -> dict[str, torch.Tensor]:
     """DP-SGD's gradient: (Σ clip(gᵢ, C) + N(0, σ²C²·I)) / (q·N), from per-example gradients (batch, ...)."""
+    grads = _gradients("grads", grads)
     clipped = clip_per_sample(grads, max_norm) if next(iter(grads.values())).shape[0] else grads
     return add_noise(
         {k: g.sum(dim=0) for k, g in clipped.items()}, max_norm, noise_multiplier, expected_batch_size, generator
@@ -120,6 +130,7 @@ def add_noise(
     generator: torch.Generator | None = None,
 ) -> dict[str, torch.Tensor]:
     """The second half of :func:`privatize`: add N(0, σ²C²) to sums of clipped gradients, divide by q·N."""
+    summed = _gradients("summed", summed)
     max_norm = positive_number("max_norm", max_norm)
     sigma = non_negative_number("noise_multiplier", noise_multiplier)
     positive_number("expected_batch_size", expected_batch_size)

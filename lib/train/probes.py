@@ -98,6 +98,8 @@ def probe_layers(
     The same train and test tokens serve the task and the control, so the two accuracies differ
     only in the labels. ``probe_options`` go to :func:`probe_accuracy` (hidden, epochs, lr, ...).
     """
+    if not isinstance(states, Mapping) or not states or not all(isinstance(v, torch.Tensor) for v in states.values()):
+        raise TypeError(f"states must map layer numbers to (n_tokens, d) tensors, got {type(states).__name__}")
     if not states:
         raise ValueError("states must hold at least one layer")
     if labels.shape != control.shape:
