@@ -1,7 +1,7 @@
 """Test-suite settings: hide progress bars, draw plots off-screen, and block the network.
 
 The network is blocked in this process and, through tests/offline/sitecustomize.py, in every Python
-process a test starts (chapters/conftest.py does the same for nbval's kernels), so no test can pass by
+process a test starts (the repository's conftest.py does the same for nbval's kernels), so no test can pass by
 downloading something.
 """
 

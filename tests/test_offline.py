@@ -1,6 +1,6 @@
 """The network is off for the test suite and for every process it starts: a lesson that downloads fails.
 
-chapters/conftest.py and tests/conftest.py put tests/offline on PYTHONPATH with COURSE_OFFLINE=1, so the
+the repository's conftest.py and tests/conftest.py put tests/offline on PYTHONPATH with COURSE_OFFLINE=1, so the
 notebook kernels nbval starts block non-loopback connections. These tests prove the guard is installed where
 it must be and that it refuses the network while loopback (Jupyter's own channels, torchrun) still works.
 """

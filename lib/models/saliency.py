@@ -68,38 +68,36 @@ def _target(gpt: GPT, ids: torch.Tensor, position: int, target: int | None) -> i
     return target
 
 
+def _embedding_gradient(
+    gpt: GPT, ids: torch.Tensor, position: int, target: int | None
+) -> tuple[torch.Tensor, torch.Tensor, int, float]:
+    """(∇_e log p(target), the embeddings e, target, log p(target)) at ``position``, in eval mode."""
+    ids = _check(gpt, ids, position)
+    target = _target(gpt, ids, position, target)
+    was_training = gpt.training
+    gpt.eval()
+    try:
+        embeddings = gpt.embed(ids).detach().requires_grad_(True)
+        value = log_prob_from_embeddings(gpt, embeddings, position, target)[0]
+        (grad,) = torch.autograd.grad(value, embeddings)
+    finally:
+        gpt.train(was_training)
+    return grad, embeddings.detach(), target, float(value.detach())
+
+
 def gradient_x_input(gpt: GPT, ids: torch.Tensor, position: int, target: int | None = None) -> Saliency:
     """a_i = ∇_{e_i} log p(target) · e_i for every input token i (tokens after ``position`` get 0).
 
     ``target`` defaults to the model's own top prediction at ``position``.
     """
-    ids = _check(gpt, ids, position)
-    target = _target(gpt, ids, position, target)
-    was_training = gpt.training
-    gpt.eval()
-    try:
-        embeddings = gpt.embed(ids).detach().requires_grad_(True)
-        value = log_prob_from_embeddings(gpt, embeddings, position, target)[0]
-        (grad,) = torch.autograd.grad(value, embeddings)
-    finally:
-        gpt.train(was_training)
-    scores = (grad * embeddings.detach()).sum(dim=-1)[0]
-    return Saliency(scores.float().cpu(), target, float(value.detach()))
+    grad, embeddings, target, value = _embedding_gradient(gpt, ids, position, target)
+    return Saliency((grad * embeddings).sum(dim=-1)[0].float().cpu(), target, value)
 
 
 def gradient_norm(gpt: GPT, ids: torch.Tensor, position: int, target: int | None = None) -> Saliency:
     """|∇_{e_i} log p(target)| for every input token i: the plain gradient's size, without the input factor."""
-    ids = _check(gpt, ids, position)
-    target = _target(gpt, ids, position, target)
-    was_training = gpt.training
-    gpt.eval()
-    try:
-        embeddings = gpt.embed(ids).detach().requires_grad_(True)
-        value = log_prob_from_embeddings(gpt, embeddings, position, target)[0]
-        (grad,) = torch.autograd.grad(value, embeddings)
-    finally:
-        gpt.train(was_training)
-    return Saliency(grad[0].norm(dim=-1).float().cpu(), target, float(value.detach()))
+    grad, _, target, value = _embedding_gradient(gpt, ids, position, target)
+    return Saliency(grad[0].norm(dim=-1).float().cpu(), target, value)
 
 
 @torch.no_grad()

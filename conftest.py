@@ -1,4 +1,4 @@
-"""nbval settings for the lessons: progress bars hidden and the network blocked in every kernel.
+"""Settings for every test and lesson pytest runs: progress bars hidden and the network blocked.
 
 The environment set here is inherited by each notebook kernel nbval starts and by any process a lesson
 launches (torchrun's workers): COURSE_QUIET hides progress bars; COURSE_OFFLINE=1 with tests/offline on
@@ -9,7 +9,7 @@ that reached for the network would fail its run.
 import os
 from pathlib import Path
 
-OFFLINE_HOOK = Path(__file__).resolve().parents[1] / "tests" / "offline"
+OFFLINE_HOOK = Path(__file__).resolve().parent / "tests" / "offline"
 
 os.environ["COURSE_QUIET"] = "1"
 os.environ.setdefault("COURSE_OFFLINE", "1")
