@@ -122,3 +122,16 @@ def test_a_local_mathjax_is_copied_without_what_it_never_loads(tmp_path):
     page = (site.out / "chapters/05_frontiers/02_cost_and_market.html").read_text(encoding="utf-8")
     assert 'src="../../_static/mathjax/MathJax.js?config=TeX-AMS_CHTML"' in page
     assert broken_links(site.out) == []
+
+
+def test_a_local_mermaid_is_copied_in_and_run_and_a_wrong_one_refused(tmp_path):
+    script = tmp_path / "mermaid.min.js"
+    script.write_text("window.mermaid = {initialize() {}, async run() {}};", encoding="utf-8")
+    built = build_site(tmp_path / "_site", ["02_math"], mermaid=script)
+    assert (built.out / "_static" / "mermaid.min.js").read_bytes() == script.read_bytes()
+    page = (built.out / "chapters/02_math/03_backpropagation.html").read_text(encoding="utf-8")
+    assert '<script src="../../_static/mermaid.min.js"></script>' in page and "mermaid.run(" in page
+    assert "as source" not in page and '<pre class="mermaid">' in page
+    assert broken_links(built.out) == [] and remote_assets(page) == []
+    with pytest.raises(ValueError, match="mermaid must be a mermaid.min.js file"):
+        build_site(tmp_path / "_site2", ["02_math"], mermaid=tmp_path / "missing.js")

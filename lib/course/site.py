@@ -10,7 +10,8 @@ manager) are left out:
 - **math** shows as its TeX source (``$C \\approx 6ND$``), readable as it stands; give ``--mathjax DIR``, a
   local MathJax 2.7 folder such as Debian's libjs-mathjax (``/usr/share/javascript/mathjax``), to copy it into
   the site and typeset the formulas;
-- **Mermaid diagrams** show as their source code, captioned (no local copy of Mermaid is installed);
+- **Mermaid diagrams** show as their source code, captioned; give ``--mermaid FILE``, a local mermaid.min.js
+  (``npm install mermaid``: node_modules/mermaid/dist/mermaid.min.js), to copy it in and draw them;
 - **widgets** show a note to open the notebook in JupyterLab, Colab or Binder, where they work.
 
 Links between lessons point to their pages; links to other files of the repository point to GitHub.
@@ -37,6 +38,7 @@ from lib.course.catalogue import BRANCH, REPOSITORY, ROOT, Lesson, lessons
 from lib.course.indexes import INDEX_NAME, by_chapter, chapter_index, chapter_title
 from lib.course.plans import format_minutes, parse_seconds, plans_markdown
 
+MERMAID_JS = "mermaid.min.js"
 MARKER = ".course-site"  # a built site holds this file, so that a rebuild may clear the folder safely
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_NOTE = "[interactive widget: open this notebook in JupyterLab, Colab or Binder to use it]"
@@ -52,18 +54,27 @@ body.course-page { font-family: var(--course-fonts); max-width: 60rem; margin: 0
 nav.course-nav { display: flex; flex-wrap: wrap; gap: 0.4rem 1.2rem; padding: 0.6rem 1rem; margin: 0.5rem 0;
   border: 1px solid #ccd; border-radius: 6px; background: #f5f7fb; font-family: var(--course-fonts); }
 nav.course-nav a { text-decoration: none; }
+table { border-collapse: collapse; } th, td { border: 1px solid #ccd; padding: 0.25rem 0.5rem; vertical-align: top; }
+"""
+# Without a local Mermaid, a diagram is its source, captioned.
+MERMAID_AS_SOURCE_CSS = """
 .jp-Mermaid pre.mermaid { border: 1px solid #ccd; padding: 0.5rem; background: #fafafa; white-space: pre-wrap; }
 .jp-Mermaid pre.mermaid::before { content: "Mermaid diagram, as source (JupyterLab and GitHub draw it)";
   display: block; font-style: italic; color: #555; margin-bottom: 0.3rem; }
-table { border-collapse: collapse; } th, td { border: 1px solid #ccd; padding: 0.25rem 0.5rem; vertical-align: top; }
 """
+# With one (--mermaid), the page draws its diagrams as SVG when it loads; a classic script works from file:// too.
+MERMAID_RUN = """<script src="{src}"></script>
+<script>document.addEventListener("DOMContentLoaded", async () => {{
+  mermaid.initialize({{startOnLoad: false, securityLevel: "strict"}});
+  await mermaid.run({{querySelector: ".jp-Mermaid > pre.mermaid"}});
+}});</script>"""
 TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
 {% block jupyter_widgets %}{% endblock jupyter_widgets %}
 {%- block html_head_js_mathjax -%}
 {%- if resources.site_mathjax -%}{{ mathjax(resources.site_mathjax) }}{%- endif -%}
 {%- endblock html_head_js_mathjax -%}
-{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block html_head_js_mermaidjs -%}{{ resources.site_mermaid }}{%- endblock html_head_js_mermaidjs -%}
 {%- block html_head_css -%}<style type="text/css">{{ resources.site_css }}</style>{%- endblock html_head_css -%}
 {%- block body_header -%}{{ super() }}{{ resources.site_nav }}{%- endblock body_header -%}
 {% block body_footer %}{{ resources.site_nav }}{{ super() }}{% endblock body_footer %}
@@ -258,11 +269,15 @@ def _prepare_out(out: Path) -> None:
 
 
 def build_site(
-    out: str | os.PathLike, chapters: list[str] | None = None, mathjax: str | os.PathLike | None = None
+    out: str | os.PathLike,
+    chapters: list[str] | None = None,
+    mathjax: str | os.PathLike | None = None,
+    mermaid: str | os.PathLike | None = None,
 ) -> BuiltSite:
     """Render the course (or the chapter folders ``chapters``, e.g. ['01_concepts']) to a static site in ``out``.
 
     ``mathjax``: a local MathJax 2.7 folder holding MathJax.js, copied to ``out/_static/mathjax``.
+    ``mermaid``: a local mermaid.min.js (npm's mermaid package, dist/), copied to ``out/_static`` to draw diagrams.
     Builds from the committed .ipynb files, which must exist; executes nothing.
     """
     import nbformat
@@ -278,6 +293,8 @@ def build_site(
         groups = {name: group for name, group in groups.items() if name in chapters}
     if mathjax is not None and not (Path(mathjax) / "MathJax.js").is_file():
         raise ValueError(f"mathjax must be a MathJax 2.7 folder holding MathJax.js, got {str(mathjax)!r}")
+    if mermaid is not None and not (Path(mermaid).is_file() and Path(mermaid).suffix == ".js"):
+        raise ValueError(f"mermaid must be a mermaid.min.js file (npm install mermaid), got {str(mermaid)!r}")
     built = [lesson for group in groups.values() for lesson in group]
     missing = [str(lesson.notebook) for lesson in built if not lesson.notebook.is_file()]
     if missing:
@@ -287,6 +304,9 @@ def build_site(
     if mathjax is not None:
         shutil.copytree(mathjax, out / "_static" / "mathjax", ignore=_mathjax_unused)
         mathjax_js = "_static/mathjax/MathJax.js?config=TeX-AMS_CHTML"
+    if mermaid is not None:
+        (out / "_static").mkdir(exist_ok=True)
+        shutil.copyfile(mermaid, out / "_static" / MERMAID_JS)
     # repository path -> site path, for every page this build writes
     site_files = {"README.md": "index.html"}
     site_files |= {f"chapters/{name}/{INDEX_NAME}": f"chapters/{name}/index.html" for name in groups}
@@ -321,8 +341,9 @@ def build_site(
         resources = {
             "metadata": {"name": lesson.title},
             "site_nav": _nav(page, lesson, built),
-            "site_css": SITE_CSS,
+            "site_css": SITE_CSS + ("" if mermaid else MERMAID_AS_SOURCE_CSS),
             "site_mathjax": _relative(mathjax_js, page) if mathjax_js else "",
+            "site_mermaid": MERMAID_RUN.format(src=_relative(f"_static/{MERMAID_JS}", page)) if mermaid else "",
         }
         body, _ = exporter.from_notebook_node(notebook, resources=resources)
         write(page, body, f"chapters/{lesson.chapter}")
@@ -363,8 +384,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("_site"), help="folder to write (default _site)")
     parser.add_argument("--chapters", nargs="+", help="chapter folders to build, e.g. 01_concepts (default: all)")
     parser.add_argument("--mathjax", type=Path, help="a local MathJax 2.7 folder to copy in (default: math as TeX)")
+    parser.add_argument("--mermaid", type=Path, help="a local mermaid.min.js to draw diagrams (default: as source)")
     args = parser.parse_args(argv)
-    site = build_site(args.out, args.chapters, args.mathjax)
+    site = build_site(args.out, args.chapters, args.mathjax, args.mermaid)
     print(f"{len(site.pages)} pages written to {site.out} in {site.seconds:.1f} s")
     problems = broken_links(site.out)
     remote = [f"{p}: {u}" for p in site.pages for u in remote_assets((site.out / p).read_text(encoding="utf-8"))]

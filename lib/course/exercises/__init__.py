@@ -37,4 +37,9 @@ def check(exercise_id: str, answer: Any, **inputs: Any) -> None:
     exercise(exercise_id).grade(answer, **inputs)
 
 
-__all__ = ["Exercise", "check", "exercise", "registry"]
+def check_value(exercise_id: str, answer: Any, expected: Any) -> None:
+    """Grade ``answer`` against ``expected`` as written out in an nbgrader hidden test (lib.course.assignments)."""
+    exercise(exercise_id).grade_against(answer, expected)
+
+
+__all__ = ["Exercise", "check", "check_value", "exercise", "registry"]

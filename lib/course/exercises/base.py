@@ -71,7 +71,14 @@ class Exercise:
 
     def grade(self, answer: Any, **inputs: Any) -> None:
         """Check ``answer``: print a tick when right, raise ExerciseError with the hint when wrong."""
-        expected = self.expected(**self._inputs(inputs))
+        self.grade_against(answer, self.expected(**self._inputs(inputs)))
+
+    def grade_against(self, answer: Any, expected: Any) -> None:
+        """Check ``answer`` against a given ``expected`` value with this exercise's kind, tolerance and hint.
+
+        nbgrader's hidden tests call this with the value written out, so the grade of a submission does
+        not depend on the registry installed where it is graded.
+        """
         if self.kind == "close":
             check_close(self.title, answer, expected, rel=self.rel, hint=self.hint)
         elif self.kind == "equal":
