@@ -2,6 +2,7 @@
 two chapters end to end (release without solutions, full marks for the reference answers, one wrong
 answer costs exactly its exercise's points)."""
 
+import functools
 import json
 import os
 import re
@@ -25,8 +26,9 @@ def _lessons(chapter: str) -> list[Path]:
     return sorted((CHAPTERS / chapter).glob("[0-9][0-9]_*.py"))
 
 
-def _all_graded() -> list[GradedExercise]:
-    return [graded for lesson in lesson_sources() for graded in source_notebook(lesson)[1]]
+@functools.cache
+def _all_graded() -> tuple[GradedExercise, ...]:
+    return tuple(graded for lesson in lesson_sources() for graded in source_notebook(lesson)[1])
 
 
 def test_every_registered_exercise_is_graded_once_with_a_valid_grade_id():
@@ -217,3 +219,10 @@ def test_the_assignments_command_writes_a_course_folder(tmp_path):
     assert "c.Execute.timeout = 600" in (tmp_path / "nbgrader_config.py").read_text(encoding="utf-8")
     assert main([str(tmp_path / "nothing-here"), "--course", str(tmp_path)]) == 2
     shutil.rmtree(tmp_path)
+
+
+def test_readme_states_how_many_answers_are_hidden():
+    graded = _all_graded()
+    hidden = sum(g.hidden_expected for g in graded)
+    readme = (CHAPTERS.parent / "README.md").read_text(encoding="utf-8")
+    assert f"{hidden} of the {len(graded)} exercises" in readme

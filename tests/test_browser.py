@@ -11,6 +11,7 @@ what to install. Screenshots go to $COURSE_SCREENSHOTS when it is set (.ci/run s
 temporary folder whose path the test prints.
 """
 
+import html
 import json
 import os
 import re
@@ -24,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from lib.course.catalogue import CHAPTERS
+from lib.course.diagrams import lesson_markdown, mermaid_blocks, node_labels
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 LESSON = CHAPTERS / "01_concepts" / "01_what_is_a_large_model.ipynb"
@@ -217,12 +219,8 @@ def test_lesson_runs_in_jupyterlab_its_slider_updates_and_chinese_renders(browse
 
 
 def test_mermaid_diagrams_are_drawn_by_jupyterlab(browser, lab, screenshots):
-    sources = [
-        "".join(cell["source"])
-        for cell in json.loads(DIAGRAMS.read_text(encoding="utf-8"))["cells"]
-        if cell["cell_type"] == "markdown" and "```mermaid" in "".join(cell["source"])
-    ]
-    diagrams = [block for text in sources for block in re.findall(r"```mermaid\n(.*?)```", text, re.S)]
+    lesson = DIAGRAMS.with_suffix(".py")
+    diagrams = [diagram for text in lesson_markdown(lesson) for diagram, _ in mermaid_blocks(text)]
     assert diagrams, "lesson 1.6 has Mermaid diagrams"
     page = _open_notebook(browser, lab, DIAGRAMS.name)
     first = page.evaluate(
@@ -241,8 +239,10 @@ def test_mermaid_diagrams_are_drawn_by_jupyterlab(browser, lab, screenshots):
         box = drawn.nth(index).evaluate("img => img.decode().then(() => img.getBoundingClientRect().toJSON())")
         assert box["width"] > 100 and box["height"] > 100, f"diagram {index + 1} is drawn {box}"
         assert "Syntax error" not in svg
-        labels = [label.split("<br/>")[0].strip() for label in re.findall(r'[\[{(]"?([^"\]}]+)"?[\]})]', diagram)]
-        assert labels and all(label in svg for label in labels), [x for x in labels if x not in svg]
+        labels = node_labels(diagram)
+        assert labels and all(html.escape(label, quote=False) in svg for label in labels), [
+            label for label in labels if html.escape(label, quote=False) not in svg
+        ]
     drawn.first.scroll_into_view_if_needed()
     page.screenshot(path=str(screenshots / "lesson-1.6-mermaid.png"))
     page.close()

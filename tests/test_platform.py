@@ -124,7 +124,9 @@ def test_package_and_binder_ranges_match_requirements():
     for line in pyproject["project"]["dependencies"]:
         dependency = Requirement(line)
         assert dependency.specifier == requirements[dependency.name.lower()].specifier, dependency.name
-    for name, requirement in _requirements(ROOT / "binder" / "requirements.txt").items():
+    binder = _requirements(ROOT / "binder" / "requirements.txt")
+    assert set(binder) == set(requirements), "binder/requirements.txt lists every package requirements.txt does"
+    for name, requirement in binder.items():
         assert requirement.specifier == requirements[name].specifier, f"binder/requirements.txt: {name}"
 
 

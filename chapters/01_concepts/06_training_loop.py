@@ -72,6 +72,15 @@ device, generator = lesson_setup(seed=0)  # seed, device, one CPU thread for tin
 #     H --> I{重复训练}
 # ```
 #
+# <details><summary>The diagram as text (Colab shows Mermaid as code)</summary>
+#
+# 输入数据 (input data) → 预处理 (preprocess) → 深度学习模型 (the model, drawn as a decision) →
+# 前向传播 (forward pass) → 计算损失函数 (compute the loss, drawn as a decision) → 反向传播 (backward
+# pass) → 更新参数 (update the parameters) → 评估模型 (evaluate the model) → 重复训练 (repeat training,
+# drawn as a decision with no arrow out of it).
+#
+# </details>
+#
 # Three things are wrong with it:
 #
 # - **It does not loop.** "重复训练" (repeat training) is a dead end: no arrow goes back, so
@@ -103,6 +112,22 @@ device, generator = lesson_setup(seed=0)  # seed, device, one CPU thread for tin
 #     R -- yes --> C
 #     R -- no --> S["stop; test once on the test set"]
 # ```
+#
+# <details><summary>The diagram as text (Colab shows Mermaid as code)</summary>
+#
+# 1. 输入数据 data: split into training, validation and test sets.
+# 2. 预处理 preprocess: standardize with training statistics.
+# 3. take the next mini-batch (x, y).
+# 4. 前向传播 forward pass: outputs = model(x).
+# 5. 计算损失函数 loss: loss = loss_fn(outputs, y).
+# 6. 梯度清零 zero the gradients: optimizer.zero_grad().
+# 7. 反向传播 backward pass: loss.backward().
+# 8. 更新参数 update the parameters: optimizer.step().
+# 9. more batches / in this epoch? If yes, back to step 3; if no, go on.
+# 10. 评估模型 evaluate / on the validation set.
+# 11. 重复训练? / another epoch? If yes, back to step 3; if no: stop; test once on the test set.
+#
+# </details>
 #
 # Each box is one line of real code. `lib.train.engine.fit`, the loop every later lesson uses, runs
 # the course's training engine `lib.train.loop.train` epoch by epoch; the engine repeats one

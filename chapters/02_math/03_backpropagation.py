@@ -101,6 +101,13 @@ print("after backward(): parameters unchanged, gradients filled; after step(): p
 #     d --> L["L = d²"]
 # ```
 #
+# <details><summary>The diagram as text (Colab shows Mermaid as code)</summary>
+#
+# The inputs w and x feed u = w · x; u and b feed z = u + b; z feeds a = σ(z); a and y feed
+# d = a − y; d feeds L = d².
+#
+# </details>
+#
 # Each node knows only its **local derivative**, the derivative of its output with respect to its
 # inputs:
 #

@@ -228,7 +228,8 @@ def main(argv: list[str] | None = None) -> int:
         hidden = sum(exercise.hidden_expected for exercise in graded)
         points = sum(exercise.points for exercise in graded)
         print(f"{args.course}/source/{name}: {len(graded)} exercises, {points} points, {hidden} with hidden answers")
-    print(f"next: cd {args.course} && nbgrader generate_assignment {' '.join(assignments)}")
+    releases = " && ".join(f"nbgrader generate_assignment {name}" for name in assignments)
+    print(f"next: cd {args.course} && {releases}")
     return 0
 
 

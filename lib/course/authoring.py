@@ -12,7 +12,10 @@ Run as ``python -m lib.course.authoring COMMAND``:
 - ``libmap``: rewrite CONTRIBUTING.md's "What lib already holds" from lib's packages and docstrings;
 - ``setup-cells``: rewrite every lesson's first code cell from ``colab_setup_cell()`` (after a version bump).
 
-Student copies and the answer key: ``python -m lib.course.student`` (see lib/course/student.py).
+- ``assignments PATH ... --course DIR``: nbgrader's source notebooks, one assignment per chapter, and its
+  config (as ``python -m lib.course.assignments`` does; see lib/course/assignments.py).
+
+Student copies and the answer key, for instructors without nbgrader: ``python -m lib.course.student``.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from lib.core.files import atomic_write_text
+from lib.course import assignments
 from lib.course.catalogue import CHAPTERS, ROOT, colab_setup_cell, lesson_sources, readme_table
 from lib.course.indexes import write_indexes
 from lib.course.libmap import libmap, update_between_markers
@@ -297,7 +301,12 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("indexes", help="regenerate every chapter's index, chapters/NN_name/README.md")
     commands.add_parser("libmap", help="regenerate CONTRIBUTING.md's map of what lib holds")
     commands.add_parser("setup-cells", help="rewrite every lesson's first code cell from colab_setup_cell()")
+    graded = commands.add_parser("assignments", help="write nbgrader assignments (one per chapter) into a course")
+    graded.add_argument("paths", nargs="+", help="lessons, chapter folders, or chapters/")
+    graded.add_argument("--course", required=True, help="the nbgrader course folder to write")
     args = parser.parse_args(argv)
+    if args.command == "assignments":
+        return assignments.main([*args.paths, "--course", args.course])
     if args.command == "check":
         problems = all_pair_problems()
         print("\n".join(problems) or "all notebook pairs are in sync and executed")
