@@ -65,6 +65,8 @@ def test_exercise_cell_is_split_into_answer_and_tests():
         "schema_version": 3, "solution": False, "task": False,
     }  # fmt: skip
     assert graded.grade_id == grade_id("test", "1.1.bf16-weights-gb")
+    with pytest.raises(ValueError, match="exercise_id must look like '1.1.short-name', got 'bf16'"):
+        grade_id("test", "bf16")
 
 
 @pytest.mark.parametrize(

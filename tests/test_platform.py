@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 import tomllib
 from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from lib.course.catalogue import ROOT
@@ -145,3 +146,17 @@ def test_ci_installs_nothing_before_the_readme_command_and_tests_colab_versions(
     assert "pip install" not in before and "pip download" not in before, "CI must not pre-install anything"
     after = CI.split(command, 1)[1]
     assert "-c .ci/colab-constraints.txt" in after and "-m pytest" in after
+
+
+def test_binder_folder_follows_repo2docker_conventions():
+    """repo2docker reads only binder/ when it exists: a runtime.txt it accepts, pip's requirements.txt with
+    the course installed from the copied repository (-e .), and no conda file that would replace pip's."""
+    binder = ROOT / "binder"
+    assert sorted(p.name for p in binder.iterdir()) == ["requirements.txt", "runtime.txt"]
+    runtime = (binder / "runtime.txt").read_text(encoding="utf-8").strip()
+    assert re.fullmatch(r"python-3\.\d+", runtime), f"repo2docker wants 'python-X.Y', got {runtime!r}"
+    requires = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["requires-python"]
+    minor = int(runtime.split(".")[1])
+    assert Version(f"3.{minor}") in SpecifierSet(requires), f"{runtime} does not satisfy requires-python {requires}"
+    lines = (binder / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    assert "-e ." in lines and "--extra-index-url https://download.pytorch.org/whl/cpu" in lines

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from lib.core.files import atomic_write_text
+from lib.course.exercises.base import ID_PATTERN
 from lib.course.student import MARKER, PLACEHOLDER, SolutionMarkerError, lessons_in, strip_solutions
 
 POINTS_PER_EXERCISE = 1
@@ -56,6 +57,8 @@ class GradedExercise:
 
 def grade_id(prefix: str, exercise_id: str) -> str:
     """An nbgrader grade_id (letters, digits, '-' and '_' only) for ``exercise_id``: 'test-1_1-gpt2-params'."""
+    if not isinstance(exercise_id, str) or not ID_PATTERN.match(exercise_id):
+        raise ValueError(f"exercise_id must look like '1.1.short-name', got {exercise_id!r}")
     major, minor, name = exercise_id.split(".", 2)
     return f"{prefix}-{major}_{minor}-{name}"
 
