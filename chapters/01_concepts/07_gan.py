@@ -544,14 +544,17 @@ covered_final = [coverage_by_seed[total][j].covered() for j in range(k)]
 near_final = [coverage_by_seed[total][j].near_fraction for j in range(k)]
 print(f"mean modes covered {sum(covered_final) / k:.1f} of 8; mean near fraction {sum(near_final) / k:.2f}")
 assert min(covered_final) >= 7 and sum(covered_final) / k >= 7.2  # reached: 7 to 8, mean 7.4
-assert min(near_final) > 0.8  # reached: 0.85 to 0.93
+assert min(near_final) > 0.7  # reached: 0.85 to 0.93 on an AMD EPYC, 0.75 to 0.91 on an Intel Xeon
 assert sum(c == 8 for c in covered_final) >= 2 and sum(n > 0 for n in starved) >= 2  # even spreads and partial collapse
 
 # %% [markdown]
-# Every generator ends on the ring, with most of its points near a mode (near fractions 0.85 to
-# 0.93), and covers 7 or 8 of the 8 modes. Two of the five spread their points fairly evenly over
-# all eight. The other three show **partial collapse**: one or two modes get fewer than 2% of the
-# samples (one seed drops a mode entirely), while another mode gets up to twice its fair share,
+# Every generator ends on the ring, with most of its points near a mode, and covers 7 or 8 of the
+# 8 modes. (Your table may differ from the one above in the second digit: GAN training amplifies
+# the tiny rounding differences between processors. On the two we ran it on, the near fractions
+# were 0.85 to 0.93 and 0.75 to 0.91, and the conclusions below held on both.) Two of the five
+# spread their points fairly evenly over all eight. The other three show **partial collapse**: one
+# or two modes get fewer than 2% of the samples (on one of the two processors a seed dropped a mode
+# entirely), while another mode gets up to twice its fair share,
 # although the data gives every mode the same share. None collapsed onto one or two modes as the
 # standard GAN did in Metz et al.'s experiment; with another learning rate, other network sizes or
 # longer training it can. So: the clump at step 0 is an untrained generator; collapse, here partial,
