@@ -109,8 +109,10 @@ def lab(tmp_path_factory):
     for notebook in (LESSON, DIAGRAMS):
         shutil.copy(notebook, root / notebook.name)
     settings = root / ".jupyter"
-    # No "get notified about Jupyter news?" prompt over the notebook, and no update check (offline).
-    disabled = {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}
+    # No "get notified about Jupyter news?" prompt over the notebook, and no update check (offline); no
+    # nbgrader menus either (CI installs nbgrader beside for its grading test; learners do not have it).
+    off = ("@jupyterlab/apputils-extension:announcements", "@jupyter/nbgrader")
+    disabled = {"disabledExtensions": dict.fromkeys(off, True)}
     (settings / "labconfig").mkdir(parents=True)
     (settings / "labconfig" / "page_config.json").write_text(json.dumps(disabled), encoding="utf-8")
     port, log = _free_port(), root / "jupyterlab.log"
