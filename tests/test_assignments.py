@@ -218,7 +218,8 @@ def test_the_assignments_command_writes_a_course_folder(tmp_path):
 
     assert main([str(CHAPTERS / "02_math" / "06_worked_example.py"), "--course", str(tmp_path)]) == 0
     assert (tmp_path / "source" / "02_math" / "06_worked_example.ipynb").is_file()
-    assert "c.Execute.timeout = 600" in (tmp_path / "nbgrader_config.py").read_text(encoding="utf-8")
+    config = (tmp_path / "nbgrader_config.py").read_text(encoding="utf-8")
+    assert "c.Execute.timeout = 600" in config and 'os.environ["COURSE_STATIC_WIDGETS"] = "1"' in config
     assert main([str(tmp_path / "nothing-here"), "--course", str(tmp_path)]) == 2
     shutil.rmtree(tmp_path)
 

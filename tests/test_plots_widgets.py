@@ -117,3 +117,14 @@ def test_overlapping_texts_works_on_a_figure_whose_canvas_cannot_draw():
     ax.text(0.5, 0.5, "two")
     FigureCanvasBase(fig)  # what the inline backend leaves behind once a figure has been shown
     assert overlapping_texts(ax) == [("one", "two")]
+
+
+def test_static_widgets_run_the_function_once_at_its_defaults(monkeypatch, capsys):
+    from lib.viz.widgets import STATIC, interactive_view
+
+    monkeypatch.setenv(STATIC, "1")
+    calls = []
+    assert interactive_view(lambda n=3, m=2: calls.append((n, m)), n=(1, 10, 1), m=[5, 6]) is None
+    assert interactive_view(lambda a, b, c: calls.append((a, b, c)), a=(0.5, 9.0, 0.5), b=[7, 8], c=True) is None
+    assert calls == [(3, 2), (0.5, 7, True)]
+    assert "widget not drawn" in capsys.readouterr().out

@@ -35,7 +35,12 @@ POINTS_PER_EXERCISE = 1
 SCHEMA_VERSION = 3
 CONFIG = """\
 # nbgrader's settings for this course folder, written by `python -m lib.course.assignments`.
+import os
+
 c = get_config()  # noqa: F821 (nbgrader defines it)
+# Lessons' widgets run their function once instead of drawing: an interactive widget executed outside a
+# browser can stall its cell until the timeout (jupyter/nbclient#312), and a grader moves no slider.
+os.environ["COURSE_STATIC_WIDGETS"] = "1"
 c.CourseDirectory.course_id = "large-models-course"
 # Lessons train small models: nbgrader's default of 30 s per cell is too short on a laptop CPU.
 c.Execute.timeout = 600
