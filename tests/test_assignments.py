@@ -75,6 +75,7 @@ def test_exercise_cell_is_split_into_answer_and_tests():
         ("# BEGIN SOLUTION\nanswer = 1\n# END SOLUTION\nprint(answer)", "no top-level check"),
         ('# BEGIN SOLUTION\ncheck("1.1.bf16-weights-gb", 14.0)\n# END SOLUTION', "inside a solution region"),
         ('# BEGIN SOLUTION\nanswer = 1\ncheck("1.1.bf16-weights-gb", answer)', "never closed"),
+        ('answer = 1\ncheck("1.1.bf16-weights-gb", answer)', "no solution region"),
     ],
 )
 def test_malformed_exercise_cells_are_refused_with_the_place(cell, problem):

@@ -333,7 +333,7 @@ flop_ratio, speedup = work[False] / work[True], best[False] / best[True]
 print(f"{new} tokens: {work[False] / 1e9:.2f} GFLOP without the cache, {work[True] / 1e9:.2f} GFLOP with it "
       f"({flop_ratio:.1f}x less work)")
 print(f"time: {best[False] * 1000:.0f} ms without the cache, {best[True] * 1000:.0f} ms with it: {speedup:.1f}x")
-assert flop_ratio > 10  # counted, the same on every machine
+assert 47 < flop_ratio < 49  # counted: 48.0 with torch 2.11 and 2.14, the same on every machine
 assert speedup > 1.0  # measured 1.8-3.9x on 2-core CPUs: small matrices, so time falls less than the work
 
 # %% [markdown]

@@ -119,14 +119,14 @@ def _test_source(statement_source: str, call: ast.Call) -> tuple[str, bool]:
 
     exercise_id = call.args[0].value  # type: ignore[attr-defined]
     registered = exercise(exercise_id)
-    lines = [statement_source]
     if registered.inputs or len(call.args) != 2 or call.keywords:
         return statement_source, False
     expected = _literal(registered.expected())
     if expected is None:
         return statement_source, False
     answer = ast.unparse(call.args[1])
-    lines += [
+    lines = [
+        statement_source,
         "### BEGIN HIDDEN TESTS",
         "from lib.course.exercises import check_value",
         "",
@@ -144,7 +144,8 @@ def exercise_cells(
     Raises SolutionMarkerError naming ``where`` when the cell has no check call or a check sits inside
     its solution region.
     """
-    strip_solutions(source, where)  # the same marker rules as the student copies
+    if not strip_solutions(source, where)[1]:  # the same marker rules as the student copies
+        raise SolutionMarkerError(f"{where}: the cell has no solution region to split")
     lines = source.splitlines()
     calls = _check_calls(ast.parse(source))
     if not calls:
@@ -183,10 +184,10 @@ def source_notebook(lesson: Path) -> tuple[Any, list[GradedExercise]]:
     for index, cell in enumerate(notebook.cells, start=1):
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-        if cell.cell_type != "code" or not strip_solutions(cell.source, f"{lesson}, code cell {index}")[1]:
+        where = f"{lesson}, code cell {index}"
+        if cell.cell_type != "code" or not strip_solutions(cell.source, where)[1]:
             cells.append(cell)
             continue
-        where = f"{lesson}, code cell {index}"
         answer, tests = exercise_cells(cell.source, where, f"{lesson.parent.name}/{lesson.stem}")
         first = tests[0][2].exercise_id
         cell.source = answer
